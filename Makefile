@@ -1,0 +1,52 @@
+# gonote: `make demo` runs the main job, `make test` the tests.
+GO      ?= go
+PYTHON  := /usr/bin/python3
+BIN     := bin/gonote
+# The tests install their own kernelspec in a private Jupyter data dir (tests/harness.py).
+export GONOTE_BIN := $(CURDIR)/$(BIN)
+
+# Debian packages the tests and the demo need (Python comes from apt only).
+DEB_PACKAGES := jupyter-client python3-jupyter-client python3-jupyter-kernel-test \
+	python3-ipykernel python3-nbclient python3-nbformat jupyter-nbconvert jupyter-console
+
+.PHONY: build install uninstall test test-go test-protocol demo deps bench clean
+
+build:
+	$(GO) build -o $(BIN) .
+
+install: build
+	$(BIN) install --user
+
+uninstall:
+	$(BIN) uninstall --user
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+test: deps build test-go test-protocol
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test ./...
+
+test-protocol: build
+	$(PYTHON) -m unittest discover -s tests -p 'test_*.py' -v
+
+demo: deps install
+	mkdir -p build/demo
+	/usr/bin/jupyter nbconvert --to html --execute --ExecutePreprocessor.kernel_name=gonote \
+		--output-dir build/demo notebooks/*.ipynb
+	@echo "demo: HTML written to build/demo/"
+
+bench: deps build
+	$(PYTHON) bench/kernel_latency.py
+
+clean:
+	rm -rf bin build

@@ -1,0 +1,96 @@
+// Package display shows values in the notebook as rich output: MIME bundles that
+// Jupyter renders as HTML, Markdown, images and more.
+//
+// Cells call Show to publish a display_data message while they run; a value that
+// implements Renderer is also shown richly when it is the last expression of a cell.
+// The kernel side installs a Publisher for the running cell (SetPublisher).
+package display
+
+import (
+	"fmt"
+	"sync"
+)
+
+// Renderer is implemented by values that know how to show themselves. MIMEBundle
+// returns data keyed by MIME type ("text/html", "image/png", ...) and metadata keyed
+// the same way (nil for none). Include "text/plain" so every frontend shows something.
+type Renderer interface {
+	MIMEBundle() (data, metadata map[string]any)
+}
+
+// Publisher sends bundles to the frontend. The interpreter installs one that
+// publishes to the running cell.
+type Publisher interface {
+	Display(data, metadata map[string]any, displayID string, update bool)
+	ClearOutput(wait bool)
+}
+
+var (
+	mu        sync.Mutex
+	publisher Publisher
+)
+
+// SetPublisher installs p as the destination of Show and Clear; nil discards output.
+func SetPublisher(p Publisher) {
+	mu.Lock()
+	publisher = p
+	mu.Unlock()
+}
+
+func current() Publisher {
+	mu.Lock()
+	defer mu.Unlock()
+	return publisher
+}
+
+// Bundle returns the MIME bundle of v: its own for a Renderer, else text/plain as
+// fmt's %v prints it.
+func Bundle(v any) (data, metadata map[string]any) {
+	if r, ok := v.(Renderer); ok {
+		data, metadata = r.MIMEBundle()
+		if data == nil {
+			data = map[string]any{}
+		}
+		if _, ok := data["text/plain"]; !ok {
+			data["text/plain"] = fmt.Sprintf("%v", v)
+		}
+		return data, metadata
+	}
+	return map[string]any{"text/plain": fmt.Sprintf("%v", v)}, nil
+}
+
+// Show displays each value as its own output, like IPython's display().
+func Show(values ...any) {
+	p := current()
+	if p == nil {
+		return
+	}
+	for _, v := range values {
+		data, metadata := Bundle(v)
+		p.Display(data, metadata, "", false)
+	}
+}
+
+// Clear clears the cell's output, at once or (wait) when new output arrives,
+// like IPython's clear_output.
+func Clear(wait bool) {
+	if p := current(); p != nil {
+		p.ClearOutput(wait)
+	}
+}
+
+// HTML is HTML text shown rendered.
+type HTML string
+
+// MIMEBundle shows h as text/html.
+func (h HTML) MIMEBundle() (map[string]any, map[string]any) {
+	return map[string]any{"text/html": string(h), "text/plain": string(h)}, nil
+}
+
+// Markdown is Markdown text shown rendered.
+type Markdown string
+
+// MIMEBundle shows m as text/markdown.
+func (m Markdown) MIMEBundle() (map[string]any, map[string]any) {
+	return map[string]any{"text/markdown": string(m), "text/plain": string(m)}, nil
+}
