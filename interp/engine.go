@@ -1,0 +1,892 @@
+// Package interp is gonote's Engine: it runs Go cells on the yaegi interpreter,
+// one interpreter per session.
+//
+// yaegi does the interpreting. What is written here is the notebook layer it
+// lacks: cutting a cell into parts yaegi accepts (it parses a source either as
+// declarations or as statements, never a mix), mapping its error positions to
+// cell lines, capturing fds 1 and 2 for the running cell, routing stdin
+// through the frontend, completion and inspection.
+//
+// A cell runs as a sequence of evaluations: runs of declarations, each import,
+// and each top-level statement alone, so that a panic is located at its
+// statement. A syntax error stops the cell before anything runs; other errors
+// stop it where they occur, after the earlier parts have run.
+//
+// The value of a cell's final expression is shown with fmt's %v, except that
+// strings are quoted (%q) so that "" and " " are visible, as in a Go REPL.
+// Calls to fmt's Print and Fprint functions show no result: their byte count
+// is noise at the end of a cell. A call with several results shows the first.
+package interp
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"io"
+	"log"
+	"os"
+	"reflect"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	yaegi "github.com/traefik/yaegi/interp"
+
+	"gonote/display"
+	"gonote/kernel"
+)
+
+// Options configure an Engine. The zero value is ready to use: the standard
+// library only, no logging.
+//
+// Whether fds 1 and 2 are captured is not an option: an Engine created after
+// CaptureStdio sends everything the process writes to them (interpreted code,
+// compiled libraries, child processes) to the running cell's Output. Without
+// it, as in tests, fmt.Print* and log output of cells still reach the Output,
+// but os.Stdout writes and compiled code go to the real stdout and stderr.
+type Options struct {
+	// Symbols are extra packages bound into the interpreter, as produced by
+	// `yaegi extract` (a map from "import/path/name" to the package's symbols).
+	Symbols []yaegi.Exports
+	// Log receives the engine's own diagnostics (internal errors with their
+	// stacks); nil discards them. It must not write to fd 1 or 2.
+	Log *log.Logger
+}
+
+// Engine runs Go cells in one yaegi session. It implements kernel.Engine.
+type Engine struct {
+	opts  Options
+	cap   *capture // nil without CaptureStdio
+	log   *log.Logger
+	stdin *stdinReader
+
+	ready   chan struct{} // closed when yi (or initErr) is set
+	yi      *yaegi.Interpreter
+	initErr error
+
+	mu     sync.Mutex // serialises use of yi
+	out    atomic.Pointer[outputBox]
+	panics panicLog
+	stuck  uint64 // see settle; under mu
+	intr   interrupter
+
+	stateMu sync.Mutex
+	cancel  context.CancelFunc // cancels the running cell, for Shutdown
+	closed  bool
+
+	symMu   sync.RWMutex
+	imports map[string]bool    // "name path" of imports done, to skip re-imports
+	pkgs    map[string]string  // package name in cells -> import path
+	names   map[string]string  // names declared by cells -> "var", "func", ...
+	funcs   map[string]cellRef // function name -> the cell that declared it
+
+	indexOnce sync.Once
+	pkgIndex  *pkgIndex // see index
+}
+
+// outputBox lets an Output interface value live in an atomic.Pointer.
+type outputBox struct{ out kernel.Output }
+
+// cellRef locates a declaration for tracebacks: the execution count of its
+// cell, the cell's lines and its line there.
+type cellRef struct {
+	count int
+	lines []string
+	line  int
+}
+
+// New returns an Engine. The interpreter is created in the background (it
+// takes tens of milliseconds) so that the kernel can answer kernel_info at
+// once; the first Execute waits for it.
+func New(opts Options) (*Engine, error) {
+	e := &Engine{
+		opts:    opts,
+		ready:   make(chan struct{}),
+		imports: map[string]bool{},
+		pkgs:    map[string]string{},
+		names:   map[string]string{},
+		funcs:   map[string]cellRef{},
+	}
+	e.cap = capturing()
+	if e.log = opts.Log; e.log == nil {
+		e.log = log.New(io.Discard, "", 0)
+	}
+	e.stdin = &stdinReader{e: e}
+	display.SetPublisher(publisher{e})
+	go e.start()
+	return e, nil
+}
+
+var _ kernel.Engine = (*Engine)(nil)
+
+// start creates the interpreter and loads the packages cells can import.
+func (e *Engine) start() {
+	defer close(e.ready)
+	defer func() {
+		if r := recover(); r != nil {
+			e.initErr = fmt.Errorf("interp: starting yaegi: %v", r)
+		}
+		if e.initErr != nil {
+			e.log.Print(e.initErr)
+		}
+	}()
+	var stdout, stderr io.Writer = os.Stdout, os.Stderr
+	if e.cap == nil {
+		stdout, stderr = streamWriter{e, "stdout"}, streamWriter{e, "stderr"}
+	}
+	yi := yaegi.New(yaegi.Options{
+		Unrestricted: true,
+		Stdin:        e.stdin,
+		Stdout:       stdout,
+		Stderr:       &panicFilter{log: &e.panics, next: stderr},
+	})
+	// stdlib's os.Exit and log.Fatal panic instead of ending the kernel;
+	// os/exec only exists among the unrestricted symbols.
+	uses := append(stdlibTables[:len(stdlibTables):len(stdlibTables)],
+		stdinSymbols(e.stdin),
+		yaegi.Exports{"time/time": {"Sleep": reflect.ValueOf(e.intr.sleep)}},
+	)
+	for _, u := range append(uses, e.opts.Symbols...) {
+		if err := yi.Use(u); err != nil {
+			e.initErr = fmt.Errorf("interp: loading symbols: %w", err)
+			return
+		}
+	}
+	e.yi = yi
+	e.index() // for the first completion
+}
+
+// wait blocks until the interpreter exists or ctx ends.
+func (e *Engine) wait(ctx context.Context) error {
+	select {
+	case <-e.ready:
+		return e.initErr
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// output returns the Output of the running (or last) cell, or nil.
+func (e *Engine) output() kernel.Output {
+	if b := e.out.Load(); b != nil {
+		return b.out
+	}
+	return nil
+}
+
+func (e *Engine) setOutput(out kernel.Output) {
+	e.out.Store(&outputBox{out})
+	if e.cap != nil {
+		e.cap.setSink(out)
+	}
+}
+
+// flush delivers everything written so far to fds 1 and 2.
+func (e *Engine) flush() {
+	if e.cap != nil {
+		e.cap.drain()
+	}
+}
+
+var errShutdown = errors.New("the engine is shut down")
+
+// Execute runs one cell. See kernel.Engine.
+func (e *Engine) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Output) (reply kernel.ExecuteReply) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	e.stateMu.Lock()
+	closed := e.closed
+	e.cancel = cancel
+	e.stateMu.Unlock()
+	if closed {
+		return kernel.ExecuteReply{Err: internalError(errShutdown)}
+	}
+	if err := e.wait(ctx); err != nil {
+		if ctx.Err() != nil {
+			return kernel.ExecuteReply{Err: interrupted()}
+		}
+		return kernel.ExecuteReply{Err: internalError(err)}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.setOutput(out)
+	e.stdin.reset()
+	defer e.flush() // runs after the recover below: output precedes the reply
+	defer func() {
+		if r := recover(); r != nil {
+			e.log.Printf("internal error in Execute: %v\n%s", r, debug.Stack())
+			reply = kernel.ExecuteReply{Err: internalError(fmt.Errorf("%v", r))}
+		}
+	}()
+	if r, ok := e.magic(req.Code); ok {
+		return r
+	}
+	res, xerr := e.run(ctx, req.Code, req.Count)
+	if xerr != nil {
+		return kernel.ExecuteReply{Err: xerr}
+	}
+	reply.Result = res
+	return reply
+}
+
+// run evaluates the segments of a cell in order and returns the bundle of its
+// final expression's value, if it has one.
+func (e *Engine) run(ctx context.Context, code string, count int) (*kernel.Bundle, *kernel.ExecError) {
+	c, err := parseCell(code)
+	if err != nil {
+		return nil, compileError(c, err)
+	}
+	for _, path := range e.implicitImports(c) {
+		if xerr := e.importImplicitly(ctx, c, path); xerr != nil {
+			return nil, xerr
+		}
+	}
+	var last reflect.Value
+	for i, s := range c.segs {
+		if s.kind == segImport {
+			if xerr := e.runImports(ctx, c, s); xerr != nil {
+				return nil, xerr
+			}
+			continue
+		}
+		v, err := e.eval(ctx, c.yaegiSource(s))
+		if err != nil {
+			xerr := e.evalError(ctx, c, err)
+			e.explain(xerr, s)
+			return nil, xerr
+		}
+		e.record(c, s, count)
+		if i == len(c.segs)-1 {
+			last = v
+		}
+	}
+	if len(c.segs) == 0 || !e.wantsResult(ctx, c, c.segs[len(c.segs)-1], last) {
+		return nil, nil
+	}
+	return resultBundle(last), nil
+}
+
+// runImports evaluates the import specs of s one by one, skipping those done
+// by earlier cells: yaegi rejects a second import of a package as a
+// redeclaration, while notebooks re-run cells that import.
+func (e *Engine) runImports(ctx context.Context, c *cell, s segment) *kernel.ExecError {
+	for _, spec := range s.file.Imports {
+		path, err := strconv.Unquote(spec.Path.Value)
+		if err != nil {
+			continue // the parser has reported it
+		}
+		name := ""
+		if spec.Name != nil {
+			name = spec.Name.Name
+		}
+		key := name + " " + path
+		e.symMu.RLock()
+		done := e.imports[key]
+		e.symMu.RUnlock()
+		if done {
+			continue
+		}
+		pos := c.fset.Position(spec.Pos())
+		end := c.fset.Position(spec.End())
+		src := "\n" + pad(pos.Line-lineOffset, 1) + "import " + s.src[pos.Offset:end.Offset]
+		if _, err := e.eval(ctx, src); err != nil {
+			return e.evalError(ctx, c, err)
+		}
+		if name == "" {
+			name = e.packageName(path)
+		}
+		e.symMu.Lock()
+		e.imports[key] = true
+		if name != "_" && name != "." {
+			e.pkgs[name] = path
+		}
+		e.symMu.Unlock()
+	}
+	return nil
+}
+
+// record remembers the names a segment declared, for completion, inspection
+// and tracebacks.
+func (e *Engine) record(c *cell, s segment, count int) {
+	e.symMu.Lock()
+	defer e.symMu.Unlock()
+	addGen := func(d *ast.GenDecl) {
+		for _, sp := range d.Specs {
+			switch sp := sp.(type) {
+			case *ast.ValueSpec:
+				for _, n := range sp.Names {
+					e.addName(n.Name, d.Tok.String())
+				}
+			case *ast.TypeSpec:
+				e.addName(sp.Name.Name, "type")
+			}
+		}
+	}
+	for _, st := range s.stmts {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok == token.DEFINE {
+				for _, x := range st.Lhs {
+					if id, ok := x.(*ast.Ident); ok {
+						e.addName(id.Name, "var")
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			if d, ok := st.Decl.(*ast.GenDecl); ok {
+				addGen(d)
+			}
+		}
+	}
+	if s.kind != segDecl {
+		return
+	}
+	for _, d := range s.file.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil {
+				e.addName(d.Name.Name, "func")
+				e.funcs[d.Name.Name] = cellRef{count, c.lines, c.fset.Position(d.Pos()).Line - lineOffset}
+			}
+		case *ast.GenDecl:
+			addGen(d)
+		}
+	}
+}
+
+func (e *Engine) addName(name, kind string) {
+	if name != "_" {
+		e.names[name] = kind
+	}
+}
+
+// wantsResult says whether v, the value yaegi returned for the cell's last
+// segment, is the value of a final expression worth showing. yaegi returns a
+// value for statements and declarations too, so the AST decides.
+func (e *Engine) wantsResult(ctx context.Context, c *cell, s segment, v reflect.Value) bool {
+	if s.kind != segStmt || len(s.stmts) == 0 || !v.IsValid() {
+		return false
+	}
+	es, ok := s.stmts[len(s.stmts)-1].(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	if id, ok := es.X.(*ast.Ident); ok {
+		e.symMu.RLock()
+		_, isPkg := e.pkgs[id.Name]
+		e.symMu.RUnlock()
+		if id.Name == "nil" || isPkg {
+			return false // yaegi returns a stale value for these
+		}
+	}
+	call, ok := es.X.(*ast.CallExpr)
+	if !ok {
+		return true
+	}
+	// For a call of a function without results, yaegi returns a stale value
+	// or its *interface{} node: ask the callee's type when naming it is free
+	// of side effects.
+	if t := v.Type(); t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Interface && t.Elem().NumMethod() == 0 {
+		return false
+	}
+	if isName(call.Fun) {
+		name := s.src[c.fset.Position(call.Fun.Pos()).Offset:c.fset.Position(call.Fun.End()).Offset]
+		fn, err := e.eval(ctx, ";\n"+name)
+		if err == nil && fn.IsValid() && fn.Kind() == reflect.Func && fn.Type().NumOut() == 0 {
+			return false
+		}
+	}
+	if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+		if x, ok := sel.X.(*ast.Ident); ok {
+			e.symMu.RLock()
+			path := e.pkgs[x.Name]
+			e.symMu.RUnlock()
+			if path == "fmt" && (strings.HasPrefix(sel.Sel.Name, "Print") || strings.HasPrefix(sel.Sel.Name, "Fprint")) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// explain replaces yaegi's "constant definition loop", which it reports for
+// x := expr when expr uses an undefined name, by "undefined: name" when one
+// of the statement's names is not known to the session.
+func (e *Engine) explain(xerr *kernel.ExecError, s segment) {
+	if xerr.Name != "CompileError" || xerr.Value != "constant definition loop" || len(s.stmts) != 1 {
+		return
+	}
+	var undefined string
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.KeyValueExpr:
+			return false // their names are local or field keys
+		case *ast.SelectorExpr:
+			ast.Inspect(n.X, visit)
+			return false
+		}
+		return undefined == "" && e.checkName(n, &undefined)
+	}
+	roots := []ast.Node{s.stmts[0]}
+	if as, ok := s.stmts[0].(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+		roots = roots[:0] // the left side declares new names
+		for _, x := range as.Rhs {
+			roots = append(roots, x)
+		}
+	}
+	for _, r := range roots {
+		ast.Inspect(r, visit)
+	}
+	if undefined != "" {
+		xerr.Value = "undefined: " + undefined
+		xerr.Traceback[0] = "CompileError: " + xerr.Value
+	}
+}
+
+// checkName sets *undefined to n's name if n is an identifier the session
+// does not know; it returns whether to look further.
+func (e *Engine) checkName(n ast.Node, undefined *string) bool {
+	id, ok := n.(*ast.Ident)
+	if !ok {
+		return true
+	}
+	e.symMu.RLock()
+	_, isName := e.names[id.Name]
+	_, isPkg := e.pkgs[id.Name]
+	e.symMu.RUnlock()
+	if !isName && !isPkg && !slices.Contains(builtins, id.Name) && id.Name != "_" {
+		*undefined = id.Name
+	}
+	return true
+}
+
+// isName says whether x is an identifier or a selector chain a.b.c, whose
+// evaluation has no side effects.
+func isName(x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.Ident:
+		return true
+	case *ast.SelectorExpr:
+		return isName(x.X)
+	}
+	return false
+}
+
+// formatValue renders a result as text/plain; ok is false when there is none.
+func formatValue(v reflect.Value) (text string, ok bool) {
+	defer func() {
+		if r := recover(); r != nil { // a String method may panic
+			text, ok = fmt.Sprintf("<value not printable: %v>", r), true
+		}
+	}()
+	if !v.IsValid() {
+		return "", false
+	}
+	if v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return "<nil>", true
+		}
+		v = v.Elem()
+	}
+	if !v.CanInterface() {
+		return v.String(), true
+	}
+	if s, isString := v.Interface().(string); isString {
+		return strconv.Quote(s), true
+	}
+	return fmt.Sprintf("%v", v.Interface()), true
+}
+
+// eval runs src on the interpreter; e.mu must be held. It calls yaegi's
+// EvalWithContext from a goroutine of its own, whose id names the goroutine
+// EvalWithContext starts: settle needs it after an interrupt.
+func (e *Engine) eval(ctx context.Context, src string) (reflect.Value, error) {
+	if err := e.settle(ctx); err != nil {
+		return reflect.Value{}, err
+	}
+	e.panics.reset()
+	type result struct {
+		v   reflect.Value
+		err error
+		gid uint64
+	}
+	ch := make(chan result, 1)
+	stop := context.AfterFunc(ctx, e.intr.fire)
+	defer stop()
+	go func() {
+		gid := goroutineID()
+		v, err := e.yi.EvalWithContext(ctx, src)
+		ch <- result{v, err, gid}
+	}()
+	r := <-ch
+	if r.err != nil && ctx.Err() != nil && errors.Is(r.err, ctx.Err()) {
+		e.stuck = r.gid
+	}
+	return r.v, r.err
+}
+
+// interrupter wakes the sleeps of interrupted code. yaegi stops interpreted
+// code only between steps; time.Sleep, the most common blocking call in
+// notebooks, is replaced in cells by one that an interrupt ends early.
+type interrupter struct {
+	mu sync.Mutex
+	ch chan struct{} // closed by fire, then replaced
+}
+
+func (i *interrupter) current() <-chan struct{} {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.ch == nil {
+		i.ch = make(chan struct{})
+	}
+	return i.ch
+}
+
+// fire wakes the sleeps that started before it; later ones are not
+// affected, so goroutines left running by a cell do not spin.
+func (i *interrupter) fire() {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.ch != nil {
+		close(i.ch)
+	}
+	i.ch = make(chan struct{})
+}
+
+// sleep is time.Sleep for cells.
+func (i *interrupter) sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-i.current():
+	}
+}
+
+// errStillRunning is settle's error when it was interrupted.
+var errStillRunning = errors.New("interrupted while waiting for the previous, interrupted code to end; " +
+	"it is blocked in a call that cannot be interrupted (restart the kernel if it never returns)")
+
+// settle waits until the code of an interrupted eval has stopped. yaegi's
+// EvalWithContext returns at once on cancel, but its goroutine ends only
+// when the interpreted code next checks for it, which a blocking call (a
+// Sleep, a read) delays. Code run before that would share the interpreter's
+// global frame with it and could even let it resume, so it waits.
+func (e *Engine) settle(ctx context.Context) error {
+	if e.stuck == 0 {
+		return nil
+	}
+	start := time.Now()
+	warned := false
+	for evalRunning(e.stuck) {
+		if !warned && time.Since(start) > time.Second {
+			warned = true
+			if out := e.output(); out != nil {
+				out.Stream("stderr", "gonote: waiting for the interrupted cell to return from a blocking call...\n")
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return errStillRunning
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	e.stuck = 0
+	return nil
+}
+
+// goroutineID returns the id of the calling goroutine, from its stack header
+// "goroutine 42 [running]:".
+func goroutineID() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	id, _ := strconv.ParseUint(string(b[:max(bytes.IndexByte(b, ' '), 0)]), 10, 64)
+	return id
+}
+
+// evalRunning says whether the goroutine that yaegi's EvalWithContext started
+// from goroutine spawner is still alive; the runtime offers no other way to
+// ask than listing all goroutines.
+func evalRunning(spawner uint64) bool {
+	buf := make([]byte, 256<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	return bytes.Contains(buf, fmt.Appendf(nil, ").EvalWithContext in goroutine %d\n", spawner))
+}
+
+// Evaluate computes one user_expression. See kernel.Engine.
+func (e *Engine) Evaluate(ctx context.Context, expr string) (b kernel.Bundle, xerr *kernel.ExecError) {
+	c := &cell{src: expr, lines: strings.Split(expr, "\n")}
+	if _, err := parser.ParseExpr(expr); err != nil {
+		return b, compileError(c, fmt.Errorf("not an expression: %v", err))
+	}
+	if err := e.wait(ctx); err != nil {
+		return b, internalError(err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			e.log.Printf("internal error in Evaluate: %v\n%s", r, debug.Stack())
+			xerr = internalError(fmt.Errorf("%v", r))
+		}
+	}()
+	v, err := e.eval(ctx, ";\n"+expr)
+	if err != nil {
+		return b, e.evalError(ctx, c, err)
+	}
+	return *resultBundle(v), nil
+}
+
+// Shutdown interrupts the running cell, if any, and refuses further cells.
+// Jupyter restarts a kernel by starting a new process, so restart changes
+// nothing here. Calling it again does nothing.
+func (e *Engine) Shutdown(restart bool) {
+	e.stateMu.Lock()
+	defer e.stateMu.Unlock()
+	if e.closed {
+		return
+	}
+	e.closed = true
+	if e.cancel != nil {
+		e.cancel()
+	}
+	if e.cap != nil {
+		e.cap.flush()
+	}
+}
+
+// Errors.
+
+func interrupted() *kernel.ExecError {
+	return &kernel.ExecError{Name: "Interrupted", Value: "cell interrupted", Traceback: []string{"Interrupted: cell interrupted"}}
+}
+
+func internalError(err error) *kernel.ExecError {
+	return &kernel.ExecError{Name: "InternalError", Value: err.Error(), Traceback: []string{"InternalError: " + err.Error()}}
+}
+
+// evalError turns an error of yaegi's EvalWithContext into an ExecError.
+func (e *Engine) evalError(ctx context.Context, c *cell, err error) *kernel.ExecError {
+	var p yaegi.Panic
+	switch {
+	case errors.Is(err, errStillRunning):
+		return &kernel.ExecError{Name: "Interrupted", Value: err.Error(), Traceback: []string{"Interrupted: " + err.Error()}}
+	case errors.As(err, &p):
+		return e.panicError(c, p)
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return interrupted()
+	}
+	return compileError(c, err)
+}
+
+// posRE matches "file:line:col: msg" and "line:col: msg" as yaegi writes them.
+var posRE = regexp.MustCompile(`^(?:(\S*?):)?(\d+):(\d+): (?s)(.*)$`)
+
+// redeclaredRE matches yaegi's error for a second package of the same name.
+var redeclaredRE = regexp.MustCompile(`^(\w+)/_\.go redeclared in this block$`)
+
+// compileError reports errors with their cell lines. Positions in err are
+// cell lines plus lineOffset (see cell.yaegiSource).
+func compileError(c *cell, err error) *kernel.ExecError {
+	type posMsg struct {
+		line int
+		msg  string
+	}
+	var list []posMsg
+	if el, ok := err.(scanner.ErrorList); ok {
+		for _, x := range el {
+			list = append(list, posMsg{x.Pos.Line - lineOffset, x.Msg})
+		}
+	} else if m := posRE.FindStringSubmatch(err.Error()); m != nil && (m[1] == "" || m[1] == yaegi.DefaultSourceName) {
+		n, _ := strconv.Atoi(m[2])
+		msg := m[4]
+		if r := redeclaredRE.FindStringSubmatch(msg); r != nil {
+			msg = fmt.Sprintf("%s redeclared: a package %[1]s is already imported; name this one, e.g. import my%[1]s \"path\"", r[1])
+		}
+		list = append(list, posMsg{n - lineOffset, msg})
+	} else {
+		list = append(list, posMsg{0, err.Error()})
+	}
+	xe := &kernel.ExecError{Name: "CompileError"}
+	seen := map[int]bool{} // the parser's follow-up errors on a line add nothing
+	for _, pm := range list {
+		if pm.line > len(c.lines) { // reported at the closing brace of the wrapper
+			pm.line = lastLine(c.lines)
+			pm.msg = strings.Replace(pm.msg, "found '}'", "found end of cell", 1)
+		}
+		if pm.line > 0 && seen[pm.line] {
+			continue
+		}
+		seen[pm.line] = true
+		if len(seen) > 5 {
+			xe.Traceback = append(xe.Traceback, "(and more errors)")
+			break
+		}
+		if xe.Value == "" {
+			xe.Value = pm.msg
+		}
+		xe.Traceback = append(xe.Traceback, "CompileError: "+pm.msg)
+		if pm.line >= 1 {
+			xe.Traceback = append(xe.Traceback, fmt.Sprintf("cell line %d: %s", pm.line, c.lineText(pm.line)))
+		}
+	}
+	return xe
+}
+
+// lastLine returns the number of the last non-blank line.
+func lastLine(lines []string) int {
+	for i := len(lines); i > 1; i-- {
+		if strings.TrimSpace(lines[i-1]) != "" {
+			return i
+		}
+	}
+	return 1
+}
+
+// panicError reports a panic with the cell line it happened at and the
+// lines of the functions it went through.
+func (e *Engine) panicError(c *cell, p yaegi.Panic) *kernel.ExecError {
+	val := p.Value
+	if rv, ok := val.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		val = rv.Interface()
+	}
+	name, value := "panic", fmt.Sprint(val)
+	if err, ok := val.(error); ok {
+		value = err.Error()
+		if errors.Is(err, kernel.ErrStdinNotAllowed) {
+			name = "StdinNotAllowed"
+		}
+	}
+	xe := &kernel.ExecError{Name: name, Value: value, Traceback: []string{name + ": " + value}}
+	frames := e.panics.take()
+	for i := len(frames) - 1; i >= 0; i-- { // outermost call first
+		xe.Traceback = append(xe.Traceback, e.frameText(c, frames[i]))
+	}
+	return xe
+}
+
+// frameText renders one frame of a panic: where in which cell it was. For a
+// function, yaegi only reports the position of its first statement, so the
+// frame names the function and where it was declared.
+func (e *Engine) frameText(c *cell, f frame) string {
+	line := f.line - lineOffset
+	if f.file != "" && f.file != yaegi.DefaultSourceName {
+		return fmt.Sprintf("%s:%d (%s)", f.file, f.line, f.fn)
+	}
+	fn := f.fn
+	for strings.HasSuffix(fn, ".func") { // a function literal: name its enclosing function
+		fn = strings.TrimSuffix(fn, ".func")
+	}
+	if fn == "main" || fn == "" {
+		return fmt.Sprintf("cell line %d: %s", line, c.lineText(line))
+	}
+	name := strings.TrimPrefix(fn, "main.")
+	e.symMu.RLock()
+	ref, ok := e.funcs[name]
+	e.symMu.RUnlock()
+	if !ok {
+		return "in " + name
+	}
+	text := ""
+	if ref.line >= 1 && ref.line <= len(ref.lines) {
+		text = ref.lines[ref.line-1]
+	}
+	return fmt.Sprintf("in %s, cell [%d] line %d: %s", name, ref.count, ref.line, text)
+}
+
+// frame is one "panic: fn(...)" position yaegi wrote while unwinding.
+type frame struct {
+	file      string
+	line, col int
+	fn        string
+}
+
+// panicLog collects the frames of the current panic.
+type panicLog struct {
+	mu     sync.Mutex
+	frames []frame
+}
+
+func (l *panicLog) reset() {
+	l.mu.Lock()
+	l.frames = nil
+	l.mu.Unlock()
+}
+
+func (l *panicLog) take() []frame {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := l.frames
+	l.frames = nil
+	return f
+}
+
+func (l *panicLog) add(f frame) {
+	l.mu.Lock()
+	if len(l.frames) < 100 {
+		l.frames = append(l.frames, f)
+	}
+	l.mu.Unlock()
+}
+
+// panicLineRE matches what yaegi writes to its stderr for each interpreted
+// frame a panic unwinds: "3:5: panic: main.f(...)".
+var panicLineRE = regexp.MustCompile(`^(?:(\S+\.go):)?(\d+):(\d+): panic: (\S*)\(\.\.\.\)\n$`)
+
+// panicFilter is the interpreter's stderr: it keeps yaegi's panic position
+// lines for the traceback instead of printing them, and passes the rest on.
+type panicFilter struct {
+	log  *panicLog
+	next io.Writer
+}
+
+func (w *panicFilter) Write(p []byte) (int, error) {
+	if m := panicLineRE.FindSubmatch(p); m != nil {
+		line, _ := strconv.Atoi(string(m[2]))
+		col, _ := strconv.Atoi(string(m[3]))
+		w.log.add(frame{file: string(m[1]), line: line, col: col, fn: string(m[4])})
+		return len(p), nil
+	}
+	return w.next.Write(p)
+}
+
+// streamWriter sends writes to the current Output's stream; it is the
+// interpreter's stdout and stderr when fds are not captured.
+type streamWriter struct {
+	e    *Engine
+	name string
+}
+
+func (w streamWriter) Write(p []byte) (int, error) {
+	if out := w.e.output(); out != nil {
+		out.Stream(w.name, string(p))
+		return len(p), nil
+	}
+	if w.name == "stdout" {
+		return os.Stdout.Write(p)
+	}
+	return os.Stderr.Write(p)
+}

@@ -1,0 +1,86 @@
+package interp
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/traefik/yaegi/interp"
+
+	"gonote/interp/symbols"
+	"gonote/kernel"
+)
+
+// displayOut records display and clear_output calls.
+type displayOut struct {
+	fakeOut
+	shown   []kernel.Bundle
+	cleared int
+}
+
+func (o *displayOut) Display(b kernel.Bundle, id string, update bool) { o.shown = append(o.shown, b) }
+func (o *displayOut) ClearOutput(bool)                                { o.cleared++ }
+
+// TestImplicitImports: packages are usable by name without an import, and an
+// explicit import or a declared name of the same spelling wins.
+func TestImplicitImports(t *testing.T) {
+	e := newEngine(t)
+	cells := []struct{ code, result, stdout string }{
+		{code: `fmt.Println("no import")`, stdout: "no import\n"},
+		{code: `strings.ToUpper("go")`, result: `"GO"`},
+		{code: `math.Sqrt(16)`, result: "4"},
+		{code: "import m \"math\"\nm.Abs(-2)", result: "2"},
+		{code: "type T struct{ N int }\nfunc (t T) Twice() int { return 2 * t.N }\nt := T{4}\nt.Twice()", result: "8"},
+		{code: `import "fmt"` + "\n" + `fmt.Sprint(1)`, result: `"1"`},
+	}
+	for _, c := range cells {
+		out := &fakeOut{}
+		r := execute(e, c.code, out)
+		if r.Err != nil {
+			t.Fatalf("%q: %v %q", c.code, r.Err, r.Err.Traceback)
+		}
+		if got := resultText(r); got != c.result {
+			t.Errorf("%q: result %q, want %q", c.code, got, c.result)
+		}
+		if got := out.text("stdout"); got != c.stdout {
+			t.Errorf("%q: stdout %q, want %q", c.code, got, c.stdout)
+		}
+	}
+	if r := execute(e, `nosuchpkg.Foo()`, nil); r.Err == nil || !strings.Contains(r.Err.Value, "nosuchpkg") {
+		t.Errorf("unknown package: %+v", r.Err)
+	}
+}
+
+// TestDisplay: display.Show publishes on the running cell, and a final value
+// that renders itself is shown with its own MIME types.
+func TestDisplay(t *testing.T) {
+	e, err := New(Options{Symbols: []interp.Exports{symbols.Symbols}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Shutdown(false)
+	out := &displayOut{}
+	r := execute(e, "fmt.Println(\"before\")\ndisplay.Show(display.HTML(\"<b>x</b>\"))\ndisplay.Clear(true)\ndisplay.Markdown(\"*m*\")", out)
+	if r.Err != nil {
+		t.Fatalf("%v %q", r.Err, r.Err.Traceback)
+	}
+	if len(out.shown) != 1 || out.shown[0].Data["text/html"] != "<b>x</b>" || out.cleared != 1 {
+		t.Errorf("shown %v, cleared %d", out.shown, out.cleared)
+	}
+	if r.Result == nil || r.Result.Data["text/markdown"] != "*m*" {
+		t.Errorf("result %+v", r.Result)
+	}
+}
+
+func TestMagics(t *testing.T) {
+	e := newEngine(t)
+	r := execute(e, "%help", nil)
+	if r.Err != nil || len(r.Payload) != 1 || r.Payload[0]["source"] != "page" {
+		t.Fatalf("%%help: %+v", r)
+	}
+	if text := r.Payload[0]["data"].(map[string]any)["text/plain"].(string); !strings.Contains(text, "strings") {
+		t.Errorf("%%help does not list packages:\n%s", text)
+	}
+	if r := execute(e, "%nope", nil); r.Err == nil || r.Err.Name != "UsageError" || !strings.Contains(r.Err.Value, "%nope") {
+		t.Errorf("unknown magic: %+v", r.Err)
+	}
+}
