@@ -36,8 +36,10 @@ test-go:
 	$(GO) vet ./...
 	$(GO) test ./...
 
+# TESTS picks what to run, e.g. make test-protocol TESTS=test_protocol.InterruptTest
+TESTS ?= discover -s . -p 'test_*.py'
 test-protocol: build
-	$(PYTHON) -m unittest discover -s tests -p 'test_*.py' -v
+	cd tests && $(PYTHON) -m unittest $(TESTS) -v
 
 demo: deps install
 	mkdir -p build/demo
@@ -46,7 +48,7 @@ demo: deps install
 	@echo "demo: HTML written to build/demo/"
 
 bench: deps build
-	$(PYTHON) bench/kernel_latency.py
+	$(PYTHON) bench/kernel_latency.py $(BENCH_ARGS)
 
 clean:
 	rm -rf bin build

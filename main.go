@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"syscall"
+	"time"
 
 	yaegi "github.com/traefik/yaegi/interp"
 
@@ -124,6 +125,7 @@ func runKernel(args []string, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
+	go exitWithParent(stop, logger)
 	// SIGINT interrupts the running cell, as in IPython; it never ends the kernel.
 	sigint := make(chan os.Signal, 1)
 	signal.Notify(sigint, os.Interrupt)
@@ -137,6 +139,24 @@ func runKernel(args []string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// exitWithParent stops the kernel when the frontend that started it dies, as
+// ipykernel does: jupyter_client names itself in JPY_PARENT_PID and starts the
+// kernel in a session of its own, so no signal reaches a kernel whose frontend
+// was killed.
+func exitWithParent(stop func(), logger *log.Logger) {
+	if os.Getenv("JPY_PARENT_PID") == "" {
+		return
+	}
+	parent := os.Getppid()
+	for range time.Tick(time.Second) {
+		if os.Getppid() != parent {
+			logger.Print("the frontend that started this kernel is gone; exiting")
+			stop()
+			return
+		}
+	}
 }
 
 // historyPath is where executed cells are kept between sessions: GONOTE_HISTORY,

@@ -126,7 +126,9 @@ func (k *Kernel) Run(ctx context.Context) error {
 		{&k.shell, "shell", zmq4.NewRouter, c.ShellPort},
 	}
 	for _, s := range sockets {
-		if *s.dst, err = bind(s.name, s.new(k.ctx), s.port); err != nil {
+		// zmq4 logs connection failures; they belong in the kernel log, not in a cell.
+		z := s.new(k.ctx, zmq4.WithLogger(k.log))
+		if *s.dst, err = bind(s.name, z, s.port); err != nil {
 			k.closeSockets()
 			return err
 		}

@@ -11,6 +11,7 @@ import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -112,8 +113,8 @@ class ConsoleTest(unittest.TestCase):
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env=dict(os.environ, PYTHONUNBUFFERED="1"),
         )
-        self.addCleanup(self.reap, proc)
         output = OutputReader(proc.stdout)
+        self.addCleanup(self.reap, proc, output)
         self.assertTrue(output.wait_for("In [1]:", harness.STARTUP_TIMEOUT), f"no prompt:\n{output.text()}")
         time.sleep(0.5)
         prompt_end = len(output.text())
@@ -130,10 +131,39 @@ class ConsoleTest(unittest.TestCase):
         self.assertIn("42", transcript[prompt_end:], transcript)
 
     @staticmethod
-    def reap(proc):
+    def reap(proc, output):
+        """Kill the console if it is still running, and the kernel it started (which runs in
+        its own session and would outlive a killed console), then close the pipes."""
         if proc.poll() is None:
+            kernels = child_pids(proc.pid)
             proc.kill()
             proc.wait()
+            for pid in kernels:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        output.join()
+        proc.stdout.close()
+        if not proc.stdin.closed:
+            proc.stdin.close()
+
+
+def child_pids(pid):
+    """The ids of pid's child processes (Linux /proc)."""
+    children = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                # pid (comm) state ppid ...; comm may hold spaces, so split after ")".
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == pid:
+            children.append(int(entry))
+    return children
 
 
 class OutputReader:
@@ -143,7 +173,12 @@ class OutputReader:
         self._chunks = []
         self._lock = threading.Lock()
         self._arrived = queue.Queue()
-        threading.Thread(target=self._pump, args=(pipe,), daemon=True).start()
+        self._thread = threading.Thread(target=self._pump, args=(pipe,), daemon=True)
+        self._thread.start()
+
+    def join(self, timeout=5):
+        """Wait for the pipe's end (the process has exited)."""
+        self._thread.join(timeout)
 
     def _pump(self, pipe):
         for chunk in iter(lambda: pipe.read(1), ""):

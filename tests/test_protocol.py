@@ -8,6 +8,7 @@ kernelspec that harness.py installs; every wait is bounded (harness.TIMEOUT).
 
 import os
 import signal
+import subprocess
 import sys
 import time
 import unittest
@@ -29,8 +30,18 @@ INTERRUPT_DEADLINE = 1.0
 SILENCE = 1.0
 
 
-class SharedKernel(unittest.TestCase):
-    """Base class: one kernel for the whole class, channels flushed before each test."""
+class KernelTestCase(unittest.TestCase):
+    """Base class: self.km and self.kc are a running kernel and its blocking client."""
+
+    def run_ok(self, code, **kwargs):
+        """Run a cell that must succeed; return its iopub messages."""
+        reply, msgs = execute(self.kc, code, **kwargs)
+        self.assertEqual(reply["content"]["status"], "ok", f"cell {code!r}: {describe(reply, msgs)}")
+        return msgs
+
+
+class SharedKernel(KernelTestCase):
+    """One kernel for the whole class; channels are flushed before each test."""
 
     @classmethod
     def setUpClass(cls):
@@ -43,23 +54,9 @@ class SharedKernel(unittest.TestCase):
     def setUp(self):
         harness.flush(self.kc)
 
-    def run_ok(self, code, **kwargs):
-        """Run a cell that must succeed; return its iopub messages."""
-        reply, msgs = execute(self.kc, code, **kwargs)
-        self.assertEqual(reply["content"]["status"], "ok", f"cell {code!r}: {describe(reply, msgs)}")
-        return msgs
 
-
-class FreshKernel(SharedKernel):
-    """Base class: a new kernel for every test (for tests that interrupt, restart or stop it)."""
-
-    @classmethod
-    def setUpClass(cls):
-        pass
-
-    @classmethod
-    def tearDownClass(cls):
-        pass
+class FreshKernel(KernelTestCase):
+    """A new kernel for every test (for tests that interrupt, restart or stop it)."""
 
     def setUp(self):
         self.km, self.kc = harness.start_kernel()
@@ -134,7 +131,7 @@ class ShutdownRestartTest(FreshKernel):
         process = self.km.provisioner.process
         try:
             rc = process.wait(timeout=TIMEOUT)
-        except Exception:
+        except subprocess.TimeoutExpired:
             self.fail(f"kernel still running {TIMEOUT} s after {what}")
         self.assertEqual(rc, 0, f"kernel exit status after {what}")
 
@@ -177,6 +174,37 @@ class ShutdownRestartTest(FreshKernel):
         """shutdown_request on shell (deprecated but allowed) is answered on shell, then exit."""
         self.shutdown_on("shell", False)
         self.assert_exits("shutdown_request on shell")
+
+
+class OrphanTest(unittest.TestCase):
+    """A kernel whose frontend was killed exits by itself (JPY_PARENT_PID), as ipykernel
+    does, instead of running on forever with parent pid 1."""
+
+    FRONTEND = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import harness\n"
+        "km, kc = harness.start_kernel()\n"
+        "print(harness.kernel_pid(km), flush=True)\n"
+        "import time; time.sleep(60)\n"
+    )
+
+    def test_kernel_exits_when_frontend_is_killed(self):
+        here = os.path.dirname(os.path.abspath(__file__))
+        frontend = subprocess.Popen([sys.executable, "-c", self.FRONTEND, here], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(frontend.kill)
+        pid = int(frontend.stdout.readline())
+        self.addCleanup(lambda: os.path.exists(f"/proc/{pid}") and os.kill(pid, signal.SIGKILL))
+        frontend.kill()
+        frontend.wait()
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    if f.read().split(") ")[-1].startswith("Z"):
+                        return  # exited; a zombie until init reaps it
+            except FileNotFoundError:
+                return
+            time.sleep(0.1)
+        self.fail(f"kernel {pid} still running {TIMEOUT} s after its frontend was killed")
 
 
 class StdinTest(SharedKernel):
@@ -394,7 +422,9 @@ class ForgedMessageTest(SharedKernel):
 
     def assert_ignored(self, frames, what, watched_ids=()):
         self.socket.send_multipart(frames)
-        self.assertIsNone(self.raw_reply(SILENCE), f"kernel replied to {what}")
+        reply = self.raw_reply(SILENCE)
+        if reply is not None:
+            self.fail(f"kernel replied to {what} with {reply['msg_type']}")
         for msg in self.drain_iopub():
             self.assertNotIn(harness.parent_id(msg), watched_ids, f"iopub traffic for {what}: {msg['msg_type']}")
 
