@@ -66,7 +66,7 @@ func (e *fakeEngine) Shutdown(restart bool) {}
 
 // client is a frontend speaking to a kernel under test over real ZeroMQ sockets.
 type client struct {
-	t                     *testing.T
+	t                     testing.TB
 	signer                *signer
 	shell, control, stdin zmq4.Socket
 	iopub                 zmq4.Socket
@@ -75,7 +75,7 @@ type client struct {
 	kernel                *Kernel
 }
 
-func freePorts(t *testing.T, n int) []int {
+func freePorts(t testing.TB, n int) []int {
 	var ports []int
 	for range n {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -88,7 +88,7 @@ func freePorts(t *testing.T, n int) []int {
 	return ports
 }
 
-func startKernel(t *testing.T, engine Engine) *client {
+func startKernel(t testing.TB, engine Engine) *client {
 	t.Helper()
 	p := freePorts(t, 5)
 	conn := ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], ControlPort: p[1],

@@ -118,8 +118,10 @@ type replayGuard struct {
 
 const replayHistory = 1 << 16
 
+// newReplayGuard returns an empty guard. It grows as messages arrive: allocating
+// the whole history up front would delay the kernel's start by milliseconds.
 func newReplayGuard() *replayGuard {
-	return &replayGuard{seen: make(map[string]struct{}, replayHistory), ring: make([]string, replayHistory)}
+	return &replayGuard{seen: map[string]struct{}{}}
 }
 
 // fresh records sig and reports whether it had not been seen before.
@@ -130,11 +132,13 @@ func (g *replayGuard) fresh(sig []byte) bool {
 	if _, ok := g.seen[key]; ok {
 		return false
 	}
-	if old := g.ring[g.next]; old != "" {
-		delete(g.seen, old)
+	if len(g.ring) < replayHistory {
+		g.ring = append(g.ring, key)
+	} else {
+		delete(g.seen, g.ring[g.next])
+		g.ring[g.next] = key
+		g.next = (g.next + 1) % replayHistory
 	}
-	g.ring[g.next] = key
-	g.next = (g.next + 1) % len(g.ring)
 	g.seen[key] = struct{}{}
 	return true
 }
