@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -91,8 +92,12 @@ func freePorts(t testing.TB, n int) []int {
 func startKernel(t testing.TB, engine Engine) *client {
 	t.Helper()
 	p := freePorts(t, 5)
-	conn := ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], ControlPort: p[1],
-		StdinPort: p[2], IOPubPort: p[3], HBPort: p[4], Key: "test-key", SignatureScheme: "hmac-sha256"}
+	return startKernelOn(t, engine, ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], ControlPort: p[1],
+		StdinPort: p[2], IOPubPort: p[3], HBPort: p[4], Key: "test-key", SignatureScheme: "hmac-sha256"})
+}
+
+func startKernelOn(t testing.TB, engine Engine, conn ConnectionInfo) *client {
+	t.Helper()
 	k, err := New(Config{Conn: conn, Engine: engine, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
@@ -479,5 +484,19 @@ func TestCommOpenToUnknownTargetIsClosed(t *testing.T) {
 	iopub := c.drainIOPub(m)
 	if types(iopub) != "busy comm_close idle" || content(t, iopub[1])["comm_id"] != "c1" {
 		t.Errorf("iopub after comm_open: %s", types(iopub))
+	}
+}
+
+func TestIPCTransport(t *testing.T) {
+	// Jupyter's ipc endpoints are files named "<ip>-<port>".
+	base := t.TempDir() + "/kernel"
+	c := startKernelOn(t, &fakeEngine{}, ConnectionInfo{Transport: "ipc", IP: base, ShellPort: 1, ControlPort: 2,
+		StdinPort: 3, IOPubPort: 4, HBPort: 5, Key: "k", SignatureScheme: "hmac-sha256"})
+	reply, _ := c.execute("result 42", nil)
+	if content(t, reply)["status"] != "ok" {
+		t.Fatalf("execute over ipc: %v", content(t, reply))
+	}
+	if _, err := os.Stat(base + "-1"); err != nil {
+		t.Errorf("no shell socket file: %v", err)
 	}
 }
