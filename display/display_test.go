@@ -7,11 +7,15 @@ import (
 
 type recorder struct {
 	shown   []map[string]any
+	ids     []string
+	updates []bool
 	cleared []bool
 }
 
 func (r *recorder) Display(data, metadata map[string]any, id string, update bool) {
 	r.shown = append(r.shown, data)
+	r.ids = append(r.ids, id)
+	r.updates = append(r.updates, update)
 }
 func (r *recorder) ClearOutput(wait bool) { r.cleared = append(r.cleared, wait) }
 

@@ -13,16 +13,38 @@ import (
 func init() {
 	Symbols["gonote/display/display"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"Bar":          reflect.ValueOf(display.Bar),
 		"Bundle":       reflect.ValueOf(display.Bundle),
 		"Clear":        reflect.ValueOf(display.Clear),
+		"File":         reflect.ValueOf(display.File),
+		"Heatmap":      reflect.ValueOf(display.Heatmap),
+		"Hist":         reflect.ValueOf(display.Hist),
+		"Image":        reflect.ValueOf(display.Image),
+		"JSON":         reflect.ValueOf(display.JSON),
+		"LiveLoss":     reflect.ValueOf(display.LiveLoss),
+		"New":          reflect.ValueOf(display.New),
+		"NewFigure":    reflect.ValueOf(display.NewFigure),
+		"NewSubplots":  reflect.ValueOf(display.NewSubplots),
+		"Plot":         reflect.ValueOf(display.Plot),
+		"Progress":     reflect.ValueOf(display.Progress),
+		"Scatter":      reflect.ValueOf(display.Scatter),
 		"SetPublisher": reflect.ValueOf(display.SetPublisher),
 		"Show":         reflect.ValueOf(display.Show),
 
 		// type definitions
-		"HTML":      reflect.ValueOf((*display.HTML)(nil)),
-		"Markdown":  reflect.ValueOf((*display.Markdown)(nil)),
-		"Publisher": reflect.ValueOf((*display.Publisher)(nil)),
-		"Renderer":  reflect.ValueOf((*display.Renderer)(nil)),
+		"Figure":      reflect.ValueOf((*display.Figure)(nil)),
+		"HTML":        reflect.ValueOf((*display.HTML)(nil)),
+		"Handle":      reflect.ValueOf((*display.Handle)(nil)),
+		"JPEG":        reflect.ValueOf((*display.JPEG)(nil)),
+		"Latex":       reflect.ValueOf((*display.Latex)(nil)),
+		"LossCurve":   reflect.ValueOf((*display.LossCurve)(nil)),
+		"Markdown":    reflect.ValueOf((*display.Markdown)(nil)),
+		"PNG":         reflect.ValueOf((*display.PNG)(nil)),
+		"ProgressBar": reflect.ValueOf((*display.ProgressBar)(nil)),
+		"Publisher":   reflect.ValueOf((*display.Publisher)(nil)),
+		"Renderer":    reflect.ValueOf((*display.Renderer)(nil)),
+		"SVG":         reflect.ValueOf((*display.SVG)(nil)),
+		"Subplots":    reflect.ValueOf((*display.Subplots)(nil)),
 
 		// interface wrapper definitions
 		"_Publisher": reflect.ValueOf((*_gonote_display_Publisher)(nil)),
