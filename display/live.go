@@ -1,7 +1,6 @@
 package display
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
 	"sync"
@@ -60,11 +59,7 @@ func (s *Subplots) PNG() ([]byte, error) {
 			s.At(r, col).draw(tiles.At(dc, col, r))
 		}
 	}
-	var b bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return encodePNG(c)
 }
 
 // MIMEBundle shows the grid as a PNG.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"image/color"
+	"image/png"
 	"reflect"
 
 	"gonum.org/v1/plot"
@@ -133,9 +134,8 @@ func Heatmap(matrix any) *Figure {
 	pal := moreland.SmoothBlueRed().Palette(255)
 	h := plotter.NewHeatMap(g, pal)
 	f.Add(h)
-	f.Y.Scale = flipped{}
 	f.X.Tick.Marker = indexTicks{n: g.cols}
-	f.Y.Tick.Marker = indexTicks{n: g.rows}
+	f.Y.Tick.Marker = indexTicks{n: g.rows, downward: true}
 	lo, hi := h.Min, h.Max
 	if lo == hi { // a constant matrix still gets a readable bar
 		lo, hi = lo-0.5, hi+0.5
@@ -181,11 +181,14 @@ func (f *Figure) draw(c draw.Canvas) {
 	bar.Add(f.colorBar)
 	bar.HideX()
 	bar.X.Padding = 0
-	bar.Title.Text = " " // aligns the bar with a titled plot
+	bar.Y.Padding = 0
 	w := c.Max.X - c.Min.X
 	main, side := c, c
 	main.Max.X = c.Min.X + w*0.86
 	side.Min.X = main.Max.X + w*0.02
+	// The bar spans the heatmap's height, not the figure's.
+	data := f.Plot.DataCanvas(main)
+	side.Min.Y, side.Max.Y = data.Min.Y, data.Max.Y
 	f.Plot.Draw(main)
 	bar.Draw(side)
 }
@@ -194,8 +197,15 @@ func (f *Figure) draw(c draw.Canvas) {
 func (f *Figure) PNG() ([]byte, error) {
 	c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(pngScale*cssDPI))
 	f.draw(draw.New(c))
+	return encodePNG(c)
+}
+
+// encodePNG favours speed over size: a plot is redrawn on every update of a live
+// output, and its flat colours compress well even at the fastest level.
+func encodePNG(c *vgimg.Canvas) ([]byte, error) {
 	var b bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&b); err != nil {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&b, c.Image()); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -318,18 +328,14 @@ func newGrid(m any) grid {
 func (g grid) Dims() (c, r int)   { return g.cols, g.rows }
 func (g grid) Z(c, r int) float64 { return g.v[r*g.cols+c] }
 func (g grid) X(c int) float64    { return float64(c) }
-func (g grid) Y(r int) float64    { return float64(r) }
-
-// flipped puts row 0 at the top of the y axis, as images and matrices are read.
-type flipped struct{}
-
-func (flipped) Normalize(lo, hi, x float64) float64 { return (hi - x) / (hi - lo) }
+func (g grid) Y(r int) float64    { return float64(g.rows - 1 - r) } // row 0 on top, as matrices are read
 
 // indexTicks labels rows, columns or bars with whole indices (or the given
 // labels), at most about 8 of them unless labelled.
 type indexTicks struct {
-	n      int
-	labels []string
+	n        int
+	labels   []string
+	downward bool // index 0 at the top (the grid's Y)
 }
 
 func (t indexTicks) Ticks(_, _ float64) []plot.Tick {
@@ -343,7 +349,11 @@ func (t indexTicks) Ticks(_, _ float64) []plot.Tick {
 		if t.labels != nil {
 			label = t.labels[i]
 		}
-		ticks = append(ticks, plot.Tick{Value: float64(i), Label: label})
+		value := float64(i)
+		if t.downward {
+			value = float64(t.n - 1 - i)
+		}
+		ticks = append(ticks, plot.Tick{Value: value, Label: label})
 	}
 	return ticks
 }
