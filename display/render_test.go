@@ -200,3 +200,16 @@ func TestFile(t *testing.T) {
 	}()
 	File(filepath.Join(dir, "no-such-file.png"))
 }
+
+func TestHeatmapPutsRowZeroOnTop(t *testing.T) {
+	data, _ := Bundle(Heatmap([][]float64{{0, 0}, {1, 1}}))
+	img := decodePNG(t, data)
+	b := img.Bounds()
+	at := func(fy float64) color.RGBA {
+		return color.RGBAModel.Convert(img.At(b.Dx()*2/5, int(fy*float64(b.Dy())))).(color.RGBA)
+	}
+	top, bottom := at(0.25), at(0.65)
+	if !(top.B > top.R && bottom.R > bottom.B) {
+		t.Errorf("row 0 (low values, blue) should be on top: top %v, bottom %v", top, bottom)
+	}
+}
