@@ -9,7 +9,7 @@ export GONOTE_BIN := $(CURDIR)/$(BIN)
 DEB_PACKAGES := jupyter-client python3-jupyter-client python3-jupyter-kernel-test \
 	python3-ipykernel python3-nbclient python3-nbformat jupyter-nbconvert jupyter-console
 
-.PHONY: build install uninstall test test-go test-protocol demo deps bench clean
+.PHONY: build install uninstall test test-go test-protocol demo deps bench-deps bench clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -20,8 +20,9 @@ install: build
 uninstall:
 	$(BIN) uninstall --user
 
-deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
+# ensure-debs installs the Debian packages of $(1) that are missing, saying which.
+define ensure-debs
+@missing=$$(for p in $(1); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:" $$missing; \
@@ -29,6 +30,16 @@ deps:
 		$$SUDO apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call ensure-debs,$(DEB_PACKAGES))
+
+# The benchmarks' peers: matplotlib for plots (NumPy comes with it).
+BENCH_PACKAGES := python3-matplotlib python3-numpy
+
+bench-deps: deps
+	$(call ensure-debs,$(BENCH_PACKAGES))
 
 test: deps build test-go test-protocol
 
@@ -47,8 +58,9 @@ demo: deps install
 		--output-dir build/demo notebooks/*.ipynb
 	@echo "demo: HTML written to build/demo/"
 
-bench: deps build
+bench: bench-deps build
 	$(PYTHON) bench/kernel_latency.py $(BENCH_ARGS)
+	$(PYTHON) bench/display_vs_matplotlib.py
 
 clean:
 	rm -rf bin build
