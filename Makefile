@@ -7,7 +7,8 @@ export GONOTE_BIN := $(CURDIR)/$(BIN)
 
 # Debian packages the tests and the demo need (Python comes from apt only).
 DEB_PACKAGES := jupyter-client python3-jupyter-client python3-jupyter-kernel-test \
-	python3-ipykernel python3-nbclient python3-nbformat jupyter-nbconvert jupyter-console
+	python3-ipykernel python3-nbclient python3-nbformat jupyter-nbconvert jupyter-console \
+	jupyter-notebook chromium
 
 .PHONY: build install uninstall test test-go test-protocol demo deps bench-deps bench clean
 
@@ -49,8 +50,13 @@ test-go:
 
 # TESTS picks what to run, e.g. make test-protocol TESTS=test_protocol.InterruptTest
 TESTS ?= discover -s . -p 'test_*.py'
-test-protocol: build
+test-protocol: build tests/browser/node_modules
 	cd tests && $(PYTHON) -m unittest $(TESTS) -v
+
+# playwright-core drives Debian's Chromium in tests/test_browser.py (npm, locked).
+tests/browser/node_modules: tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $@
 
 demo: deps install
 	mkdir -p build/demo
