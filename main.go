@@ -93,6 +93,7 @@ func runKernel(args []string, stderr io.Writer) int {
 	conn, err := kernel.ReadConnectionFile(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintln(stderr, "gonote:", err)
+		fs.Usage()
 		return 1
 	}
 
