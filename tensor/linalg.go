@@ -1,0 +1,375 @@
+package tensor
+
+import (
+	"errors"
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// checkMatmulTypes panics unless a and b can be multiplied: same device,
+// same dtype, not Bool.
+func checkMatmulTypes(a, b *Tensor) {
+	checkSameDevice("matmul", a, b)
+	if a.dtype != b.dtype {
+		fail(RuntimeError, "matmul", "expected scalar type %s but found %s", scalarTypeName(a.dtype), scalarTypeName(b.dtype))
+	}
+	if a.dtype == Bool {
+		fail(RuntimeError, "matmul", "\"addmm_impl_cpu_\" not implemented for 'Bool'")
+	}
+}
+
+// bmm3 multiplies a [B, M, K] by b [B, K, N] (checked) into a new [B, M, N].
+func bmm3(a, b *Tensor) *Tensor {
+	out := empty("matmul", a.Device(), a.dtype, []int{a.shape[0], a.shape[1], b.shape[2]})
+	out.be().Matmul(out.view(), a.view(), b.view())
+	return out
+}
+
+// keepsBatch reports whether PyTorch multiplies the 3-D x by a matrix as a
+// batch instead of folding its batch into rows (its should_fold): when x's
+// last two dimensions are transposed in memory.
+func keepsBatch(x *Tensor) bool {
+	return x.Dim() == 3 && x.strides[2] != 1 && x.strides[0] == x.shape[1]*x.shape[2]
+}
+
+func mmMessage(r1, c1, r2, c2 int) {
+	fail(RuntimeError, "matmul", "mat1 and mat2 shapes cannot be multiplied (%dx%d and %dx%d)", r1, c1, r2, c2)
+}
+
+// Matmul returns the matrix product of t and other with torch.matmul's
+// rules: 1-D·1-D is a dot product (0-d), 2-D·2-D a matrix product, a 1-D
+// operand becomes a row (left) or column (right) that is removed again,
+// and operands with more dimensions are batches of matrices whose batch
+// dimensions broadcast. Both must have one dtype (not Bool) and device.
+// Floats go through gonum's BLAS. Mismatched shapes panic with PyTorch's
+// RuntimeError, such as "mat1 and mat2 shapes cannot be multiplied (2x3 and
+// 4x5)". (Mul is the elementwise product.)
+func (t *Tensor) Matmul(other *Tensor) *Tensor {
+	a, b := t, other
+	da, db := a.Dim(), b.Dim()
+	if da == 0 || db == 0 {
+		fail(RuntimeError, "matmul", "both arguments to matmul need to be at least 1D, but they are %dD and %dD", da, db)
+	}
+	checkMatmulTypes(a, b)
+	switch {
+	case da == 1 && db == 1:
+		return a.Dot(b)
+	case da == 2 && db == 2:
+		return a.Mm(b)
+	case da == 1 && db == 2:
+		if a.shape[0] != b.shape[0] {
+			mmMessage(1, a.shape[0], b.shape[0], b.shape[1])
+		}
+		return a.Unsqueeze(0).Mm(b).Squeeze(0)
+	case da == 2 && db == 1:
+		if a.shape[1] != b.shape[0] {
+			fail(RuntimeError, "matmul", "size mismatch, got %d, %dx%d,%d", a.shape[0], a.shape[0], a.shape[1], b.shape[0])
+		}
+		return a.Mm(b.Unsqueeze(1)).Squeeze(1)
+	}
+	a2, b2 := a, b
+	if da == 1 {
+		a2 = a.Unsqueeze(0)
+	}
+	if db == 1 {
+		b2 = b.Unsqueeze(1)
+	}
+	m, k := a2.shape[a2.Dim()-2], a2.shape[a2.Dim()-1]
+	k2, n := b2.shape[b2.Dim()-2], b2.shape[b2.Dim()-1]
+	batchA, batchB := a2.shape[:a2.Dim()-2], b2.shape[:b2.Dim()-2]
+	if k != k2 {
+		// PyTorch folds the batch into the rows when one side has no batch,
+		// and its message shows the folded shapes.
+		switch {
+		case da >= 3 && db == 2 && !keepsBatch(a):
+			mmMessage(numel(batchA)*m, k, k2, n)
+		case da >= 3 && db == 1:
+			fail(RuntimeError, "matmul", "size mismatch, got %d, %dx%d,%d", numel(batchA)*m, numel(batchA)*m, k, k2)
+		case da == 2 && db >= 3 && !keepsBatch(b):
+			mmMessage(numel(batchB)*n, k2, k, m)
+		case da == 1 && db >= 3:
+			fail(RuntimeError, "matmul", "size mismatch, got %d, %dx%d,%d", numel(batchB)*n, numel(batchB)*n, k2, k)
+		}
+	}
+	batch := broadcastShapes(batchA, batchB)
+	nb := numel(batch)
+	if k != k2 {
+		fail(RuntimeError, "matmul", "Expected size for first two dimensions of batch2 tensor to be: [%d, %d] but got: [%d, %d].", nb, k, nb, k2)
+	}
+	a3 := a2.Expand(append(append([]int{}, batch...), m, k)...).Reshape(nb, m, k)
+	b3 := b2.Expand(append(append([]int{}, batch...), k, n)...).Reshape(nb, k, n)
+	out := bmm3(a3, b3).View(append(append([]int{}, batch...), m, n)...)
+	if da == 1 {
+		out = out.Squeeze(-2)
+	}
+	if db == 1 {
+		out = out.Squeeze(-1)
+	}
+	return out
+}
+
+// Mm returns the product of the matrices t (n×m) and other (m×p).
+func (t *Tensor) Mm(other *Tensor) *Tensor {
+	if t.Dim() != 2 {
+		fail(RuntimeError, "mm", "self must be a matrix")
+	}
+	if other.Dim() != 2 {
+		fail(RuntimeError, "mm", "mat2 must be a matrix")
+	}
+	checkMatmulTypes(t, other)
+	if t.shape[1] != other.shape[0] {
+		mmMessage(t.shape[0], t.shape[1], other.shape[0], other.shape[1])
+	}
+	return bmm3(t.Unsqueeze(0), other.Unsqueeze(0)).Squeeze(0)
+}
+
+// Bmm returns the batched product of t (b×n×m) and other (b×m×p), without
+// broadcasting.
+func (t *Tensor) Bmm(other *Tensor) *Tensor {
+	if t.Dim() != 3 {
+		fail(RuntimeError, "bmm", "batch1 must be a 3D tensor")
+	}
+	if other.Dim() != 3 {
+		fail(RuntimeError, "bmm", "batch2 must be a 3D tensor")
+	}
+	checkMatmulTypes(t, other)
+	if other.shape[0] != t.shape[0] || other.shape[1] != t.shape[2] {
+		fail(RuntimeError, "bmm", "Expected size for first two dimensions of batch2 tensor to be: [%d, %d] but got: [%d, %d].", t.shape[0], t.shape[2], other.shape[0], other.shape[1])
+	}
+	return bmm3(t, other)
+}
+
+// Dot returns the dot product of two 1-D tensors of one dtype, as a 0-d tensor.
+func (t *Tensor) Dot(other *Tensor) *Tensor {
+	if t.Dim() != 1 || other.Dim() != 1 {
+		fail(RuntimeError, "dot", "1D tensors expected, but got %dD and %dD tensors", t.Dim(), other.Dim())
+	}
+	if t.dtype != other.dtype {
+		fail(RuntimeError, "dot", "dot : expected both vectors to have same dtype, but found %s and %s", scalarTypeName(t.dtype), scalarTypeName(other.dtype))
+	}
+	checkMatmulTypes(t, other)
+	if t.shape[0] != other.shape[0] {
+		fail(RuntimeError, "dot", "inconsistent tensor size, expected tensor [%d] and src [%d] to have the same number of elements, but got %d and %d elements respectively",
+			t.shape[0], other.shape[0], t.shape[0], other.shape[0])
+	}
+	return bmm3(t.Reshape(1, 1, -1), other.Reshape(1, -1, 1)).Reshape()
+}
+
+// Outer returns the outer product of two 1-D tensors, with type promotion.
+func (t *Tensor) Outer(other *Tensor) *Tensor {
+	if t.Dim() != 1 {
+		fail(RuntimeError, "outer", "outer: Expected 1-D argument self, but got %d-D", t.Dim())
+	}
+	if other.Dim() != 1 {
+		fail(RuntimeError, "outer", "outer: Expected 1-D argument vec2, but got %d-D", other.Dim())
+	}
+	return t.Reshape(-1, 1).Mul(other)
+}
+
+// squareBatches checks that t is a batch of square float matrices and
+// returns them as float64 gonum matrices.
+func squareBatches(op string, t *Tensor) []*mat.Dense {
+	if t.Dim() < 2 {
+		fail(RuntimeError, op, "%s: The input tensor A must have at least 2 dimensions.", op)
+	}
+	r, c := t.shape[t.Dim()-2], t.shape[t.Dim()-1]
+	if r != c {
+		fail(RuntimeError, op, "%s: A must be batches of square matrices, but they are %d by %d matrices", op, r, c)
+	}
+	if !t.dtype.IsFloat() {
+		fail(RuntimeError, op, "%s: Expected a floating point or complex tensor as input. Got %s", op, scalarTypeName(t.dtype))
+	}
+	x := t.CPU().toDType(Float64).Contiguous().Reshape(-1, r, r)
+	var out []*mat.Dense
+	for i := 0; i < x.shape[0]; i++ {
+		if r == 0 {
+			out = append(out, nil)
+			continue
+		}
+		out = append(out, mat.NewDense(r, r, append([]float64(nil), x.Select(0, i).Float64s()...)))
+	}
+	return out
+}
+
+// fromBatches turns float64 results back into t's dtype, device and shape.
+func fromBatches(t *Tensor, data []float64, shape []int) *Tensor {
+	return fromHost(data, shape).toDType(t.dtype).To(t.Device())
+}
+
+// Inverse returns the inverse of a square matrix, or of each matrix in a
+// batch, computed through gonum's LU factorisation in float64. It panics
+// with PyTorch's RuntimeError for non-square or non-float input and when a
+// matrix is singular.
+func (t *Tensor) Inverse() *Tensor {
+	ms := squareBatches("linalg.inv", t)
+	n := t.shape[t.Dim()-1]
+	var data []float64
+	for _, m := range ms {
+		if m == nil {
+			continue
+		}
+		var lu mat.LU
+		lu.Factorize(m)
+		checkSingular(&lu, n)
+		var inv mat.Dense
+		eye := mat.NewDiagDense(n, nil)
+		for i := 0; i < n; i++ {
+			eye.SetDiag(i, 1)
+		}
+		if err := lu.SolveTo(&inv, false, eye); err != nil && !isCondition(err) {
+			fail(RuntimeError, "linalg.inv", "linalg.inv: %v", err)
+		}
+		data = append(data, inv.RawMatrix().Data...)
+	}
+	if data == nil {
+		data = []float64{}
+	}
+	return fromBatches(t, data, t.shape)
+}
+
+// checkSingular panics with PyTorch's message when U has a zero pivot.
+func checkSingular(lu *mat.LU, n int) {
+	var u mat.TriDense
+	lu.UTo(&u)
+	for i := 0; i < n; i++ {
+		if u.At(i, i) == 0 {
+			fail(RuntimeError, "linalg.inv", "linalg.inv: The diagonal element %d is zero, the inversion could not be completed because the input matrix is singular.", i+1)
+		}
+	}
+}
+
+func isCondition(err error) bool {
+	var c mat.Condition
+	return errors.As(err, &c)
+}
+
+// Det returns the determinant of a square matrix (0-d) or of each matrix
+// in a batch, through gonum's LU factorisation in float64.
+func (t *Tensor) Det() *Tensor {
+	ms := squareBatches("linalg.det", t)
+	data := make([]float64, len(ms))
+	for i, m := range ms {
+		if m == nil {
+			data[i] = 1
+			continue
+		}
+		var lu mat.LU
+		lu.Factorize(m)
+		data[i] = lu.Det()
+	}
+	return fromBatches(t, data, t.shape[:t.Dim()-2])
+}
+
+// Solve returns X with A·X = B for a square float matrix A (n×n) and B of
+// shape n×k, or a vector of n elements (giving a vector), like
+// torch.linalg.solve. It panics with PyTorch's RuntimeError for mismatched
+// shapes and a singular A.
+func Solve(A, B *Tensor) *Tensor {
+	if A.Dim() != 2 {
+		fail(RuntimeError, "linalg.solve", "linalg.solve: gonote solves one system at a time: A must be a 2-D matrix, but got shape %s", shapeString(A.shape))
+	}
+	ms := squareBatches("linalg.solve", A)
+	n := A.shape[0]
+	vec := B.Dim() == 1
+	b := B
+	if vec {
+		b = B.Unsqueeze(1)
+	}
+	if b.Dim() != 2 || b.shape[0] != n {
+		rows, cols := b.shape[0], 1
+		if b.Dim() == 2 {
+			cols = b.shape[1]
+		}
+		fail(RuntimeError, "linalg.solve", "linalg.solve: Incompatible shapes of A and B for the equation AX = B (%dx%d and %dx%d)", n, n, rows, cols)
+	}
+	if A.dtype != B.dtype {
+		fail(RuntimeError, "linalg.solve", "linalg.solve: Expected A and B to have the same dtype, but found A of type %s and B of type %s instead", scalarTypeName(A.dtype), scalarTypeName(B.dtype))
+	}
+	k := b.shape[1]
+	if n == 0 || k == 0 {
+		return ZerosLike(B)
+	}
+	var lu mat.LU
+	lu.Factorize(ms[0])
+	var u mat.TriDense
+	lu.UTo(&u)
+	for i := 0; i < n; i++ {
+		if u.At(i, i) == 0 {
+			fail(RuntimeError, "linalg.solve", "torch.linalg.solve: The solver failed because the input matrix is singular.")
+		}
+	}
+	bd := b.CPU().toDType(Float64).Contiguous()
+	var x mat.Dense
+	if err := lu.SolveTo(&x, false, mat.NewDense(n, k, append([]float64(nil), bd.Float64s()...))); err != nil && !isCondition(err) {
+		panic(fmt.Sprintf("tensor: unexpected gonum error: %v", err))
+	}
+	return fromBatches(B, x.RawMatrix().Data, B.shape)
+}
+
+// SVD returns the singular value decomposition t = U·diag(S)·Vh of a 2-D
+// float matrix m×n, like torch.linalg.svd, computed by gonum in float64:
+// S (k = min(m, n) values) is descending, U is m×m and Vh n×n when
+// fullMatrices is true, m×k and k×n otherwise. Singular vectors are only
+// determined up to sign, so they may differ from PyTorch's by a sign.
+func (t *Tensor) SVD(fullMatrices bool) (U, S, Vh *Tensor) {
+	const op = "linalg.svd"
+	if t.Dim() != 2 {
+		fail(RuntimeError, op, "%s: gonote decomposes one matrix at a time: expected a 2-D tensor, but got shape %s", op, shapeString(t.shape))
+	}
+	if !t.dtype.IsFloat() {
+		fail(RuntimeError, op, "%s: Expected a floating point or complex tensor as input. Got %s", op, scalarTypeName(t.dtype))
+	}
+	m, n := t.shape[0], t.shape[1]
+	k := min(m, n)
+	if k == 0 {
+		fail(RuntimeError, op, "%s: gonote cannot decompose an empty %dx%d matrix", op, m, n)
+	}
+	a := mat.NewDense(m, n, append([]float64(nil), t.CPU().toDType(Float64).Contiguous().Float64s()...))
+	var svd mat.SVD
+	kind := mat.SVDThin
+	if fullMatrices {
+		kind = mat.SVDFull
+	}
+	if !svd.Factorize(a, kind) {
+		fail(RuntimeError, op, "%s: The algorithm failed to converge because the input matrix is ill-conditioned or has too many repeated singular values", op)
+	}
+	var u, v mat.Dense
+	svd.UTo(&u)
+	svd.VTo(&v)
+	ur, uc := u.Dims()
+	vr, vc := v.Dims()
+	vh := mat.DenseCopyOf(v.T())
+	return fromBatches(t, u.RawMatrix().Data, []int{ur, uc}),
+		fromBatches(t, svd.Values(nil), []int{k}),
+		fromBatches(t, vh.RawMatrix().Data, []int{vc, vr})
+}
+
+// Eigh returns the eigenvalues (ascending) and eigenvectors (the columns
+// of vectors) of a symmetric 2-D float matrix, like torch.linalg.eigh
+// (which reads the lower triangle; gonum reads the upper one, which is the
+// same for a symmetric input). Eigenvectors are only determined up to sign.
+func (t *Tensor) Eigh() (values, vectors *Tensor) {
+	const op = "linalg.eigh"
+	if t.Dim() != 2 {
+		fail(RuntimeError, op, "%s: gonote decomposes one matrix at a time: expected a 2-D tensor, but got shape %s", op, shapeString(t.shape))
+	}
+	ms := squareBatches(op, t)
+	n := t.shape[0]
+	if n == 0 {
+		return ZerosLike(t).Reshape(0), ZerosLike(t)
+	}
+	sym := mat.NewSymDense(n, nil)
+	for i := 0; i < n; i++ {
+		for j := i; j < n; j++ {
+			sym.SetSym(i, j, ms[0].At(j, i)) // lower triangle, as PyTorch
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(sym, true) {
+		fail(RuntimeError, op, "%s: The algorithm failed to converge", op)
+	}
+	var vec mat.Dense
+	eig.VectorsTo(&vec)
+	return fromBatches(t, eig.Values(nil), []int{n}), fromBatches(t, vec.RawMatrix().Data, []int{n, n})
+}
