@@ -8,7 +8,7 @@ export GONOTE_BIN := $(CURDIR)/$(BIN)
 # Debian packages the tests and the demo need (Python comes from apt only).
 DEB_PACKAGES := jupyter-client python3-jupyter-client python3-jupyter-kernel-test \
 	python3-ipykernel python3-nbclient python3-nbformat jupyter-nbconvert jupyter-console \
-	jupyter-notebook chromium
+	jupyter-notebook chromium python3-torch python3-numpy python3-pil
 
 .PHONY: build install uninstall test test-go test-protocol demo deps bench-deps bench clean
 

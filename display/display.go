@@ -9,6 +9,8 @@ package display
 import (
 	"fmt"
 	"sync"
+
+	"gonote/tensor"
 )
 
 // Renderer is implemented by values that know how to show themselves. MIMEBundle
@@ -43,9 +45,12 @@ func current() Publisher {
 	return publisher
 }
 
-// Bundle returns the MIME bundle of v: its own for a Renderer, else text/plain as
-// fmt's %v prints it.
+// Bundle returns the MIME bundle of v: a table and PyTorch's repr for a tensor,
+// its own for a Renderer, else text/plain as fmt's %v prints it.
 func Bundle(v any) (data, metadata map[string]any) {
+	if t, ok := v.(*tensor.Tensor); ok && t != nil {
+		return tensorBundle(t)
+	}
 	if r, ok := v.(Renderer); ok {
 		data, metadata = r.MIMEBundle()
 		if data == nil {

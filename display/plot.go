@@ -18,6 +18,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"gonote/tensor"
 )
 
 // Figure is a gonum plot that shows itself in the notebook. It embeds *plot.Plot,
@@ -312,8 +314,8 @@ func floats(fn string, v any) []float64 {
 	switch v := v.(type) {
 	case []float64:
 		return v
-	case interface{ Float64Values() []float64 }: // values that know their own conversion
-		return v.Float64Values()
+	case *tensor.Tensor:
+		return tensorFloats(v)
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
@@ -368,6 +370,12 @@ type grid struct {
 }
 
 func newGrid(m any) grid {
+	if t, ok := m.(*tensor.Tensor); ok {
+		if t.Dim() != 2 || t.Numel() == 0 {
+			panic(fmt.Errorf("display.Heatmap: want a non-empty 2-D tensor, got shape %v", t.Shape()))
+		}
+		return grid{rows: t.Size(0), cols: t.Size(1), v: tensorFloats(t)}
+	}
 	rv := reflect.ValueOf(m)
 	if rv.Kind() != reflect.Slice || rv.Len() == 0 {
 		panic(fmt.Errorf("display.Heatmap: want a non-empty slice of rows, got %T", m))

@@ -180,6 +180,12 @@ func (p *printer) visit(off, d int, f func(off int)) {
 }
 
 func (p *printer) tensorStr(indent int) string {
+	p.setup()
+	return p.str(p.t.offset, 0, indent)
+}
+
+// setup is _Formatter.__init__: it chooses the format from the elements printed.
+func (p *printer) setup() {
 	p.summarize = p.t.Numel() > p.o.Threshold
 	p.floating = p.t.dtype.IsFloat()
 	p.intMode = true
@@ -198,7 +204,40 @@ func (p *printer) tensorStr(indent int) string {
 		})
 		p.setupFloat(vals)
 	}
-	return p.str(p.t.offset, 0, indent)
+}
+
+// ElementFormatter formats single elements of a tensor exactly as String
+// prints them: the precision, integer mode and scientific switch are chosen
+// once over the whole tensor. Tables of tensor values (package display) use it.
+type ElementFormatter struct {
+	p *printer
+}
+
+// Formatter returns an ElementFormatter for t; a device tensor is copied to the
+// CPU first.
+func (t *Tensor) Formatter() *ElementFormatter {
+	p := &printer{t: t.CPU(), o: effectiveOptions()}
+	if p.t.Numel() > 0 {
+		p.setup()
+	}
+	return &ElementFormatter{p: p}
+}
+
+// Format returns the text of the element at index (one index per dimension),
+// without padding: "1.5000", "1.", "1.0000e-05", "nan", "True", "42".
+func (f *ElementFormatter) Format(index ...int) string {
+	t := f.p.t
+	if len(index) != t.Dim() {
+		fail(IndexError, "format", "Format: %d indices for a %d-dimensional tensor", len(index), t.Dim())
+	}
+	off := t.offset
+	for d, i := range index {
+		if i < 0 || i >= t.shape[d] {
+			fail(IndexError, "format", "index %d is out of bounds for dimension %d with size %d", i, d, t.shape[d])
+		}
+		off += i * t.strides[d]
+	}
+	return f.p.format(off, false)
 }
 
 // setupFloat is _Formatter.__init__ for floating dtypes.

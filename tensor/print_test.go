@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -67,5 +68,29 @@ func TestStringMatchesPyTorch(t *testing.T) {
 				t.Errorf("%s:\ngot:\n%s\nwant:\n%s", c.torch, got, c.want)
 			}
 		})
+	}
+}
+
+func TestElementFormatterMatchesString(t *testing.T) {
+	cases := []struct {
+		x     *Tensor
+		index []int
+		want  string
+	}{
+		{New([]float32{1, 2.5}), []int{1}, "2.5000"},
+		{New([]float32{1, 2}), []int{0}, "1."},
+		{New([]float64{1e-5, 1}), []int{0}, "1.0000e-05"},
+		{New([][]int64{{1, 20}, {300, 4}}), []int{1, 0}, "300"},
+		{New([]bool{true, false}), []int{1}, "False"},
+		{New(float32(3)), nil, "3."},
+	}
+	for _, c := range cases {
+		if got := c.x.Formatter().Format(c.index...); got != c.want {
+			t.Errorf("Format(%v) of %v = %q, want %q", c.index, c.x, got, c.want)
+		}
+	}
+	err := Catch(func() { New([]float32{1}).Formatter().Format(3) })
+	if err == nil || !strings.Contains(err.Error(), "out of bounds") {
+		t.Errorf("out of range index: %v", err)
 	}
 }

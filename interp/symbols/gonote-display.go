@@ -20,6 +20,8 @@ func init() {
 		"Heatmap":      reflect.ValueOf(display.Heatmap),
 		"Hist":         reflect.ValueOf(display.Hist),
 		"Image":        reflect.ValueOf(display.Image),
+		"Imshow":       reflect.ValueOf(display.Imshow),
+		"ImshowRGB":    reflect.ValueOf(display.ImshowRGB),
 		"JSON":         reflect.ValueOf(display.JSON),
 		"LiveLoss":     reflect.ValueOf(display.LiveLoss),
 		"New":          reflect.ValueOf(display.New),

@@ -5,7 +5,7 @@ package symbols
 
 import "reflect"
 
-//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols gonote/display
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols gonote/display gonote/tensor
 
 // Symbols maps "import/path/name" to the exported symbols of that package.
 var Symbols = map[string]map[string]reflect.Value{}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -20,10 +21,12 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	cmd := exec.Command("go", "run", "github.com/traefik/yaegi/cmd/yaegi", "extract", "-name", "symbols", "gonote/display")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("yaegi extract: %v\n%s", err, out)
+	for _, args := range generateCommands(t) {
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+		}
 	}
 	generated, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	if len(generated) == 0 {
@@ -36,4 +39,23 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 			t.Errorf("%s is not current: run go generate ./interp/symbols", filepath.Base(g))
 		}
 	}
+}
+
+// generateCommands returns the //go:generate commands of symbols.go, so the test
+// runs exactly what go generate runs.
+func generateCommands(t *testing.T) [][]string {
+	src, err := os.ReadFile("symbols.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmds [][]string
+	for _, line := range strings.Split(string(src), "\n") {
+		if rest, ok := strings.CutPrefix(line, "//go:generate "); ok {
+			cmds = append(cmds, strings.Fields(rest))
+		}
+	}
+	if len(cmds) == 0 {
+		t.Fatal("no //go:generate line in symbols.go")
+	}
+	return cmds
 }
