@@ -10,7 +10,7 @@ DEB_PACKAGES := jupyter-client python3-jupyter-client python3-jupyter-kernel-tes
 	python3-ipykernel python3-nbclient python3-nbformat jupyter-nbconvert jupyter-console \
 	jupyter-notebook chromium python3-torch python3-numpy python3-pil
 
-.PHONY: build install uninstall test test-go test-protocol demo deps bench-deps bench clean
+.PHONY: build install uninstall test test-go test-protocol demo notebook deps bench-deps bench clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -59,10 +59,11 @@ tests/browser/node_modules: tests/browser/package-lock.json
 	touch $@
 
 demo: deps install
-	mkdir -p build/demo
-	/usr/bin/jupyter nbconvert --to html --execute --ExecutePreprocessor.kernel_name=gonote \
-		--output-dir build/demo notebooks/*.ipynb
-	@echo "demo: HTML written to build/demo/"
+	$(PYTHON) notebooks/run_demo.py build/notebooks
+
+# Opens the curriculum in the classic notebook server on localhost.
+notebook: deps install
+	/usr/bin/jupyter notebook --ip 127.0.0.1 --notebook-dir notebooks
 
 bench: bench-deps build
 	$(PYTHON) bench/kernel_latency.py $(BENCH_ARGS)

@@ -24,7 +24,7 @@ import nbformat
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
-SMOKE_NOTEBOOK = os.path.join(harness.REPO_DIR, "notebooks", "smoke.ipynb")
+SMOKE_NOTEBOOK = os.path.join(harness.REPO_DIR, "tests", "smoke.ipynb")
 FRONTEND_TIMEOUT = 120  # seconds for a whole frontend run
 
 
@@ -66,7 +66,7 @@ class KernelspecTest(unittest.TestCase):
 
 
 class NbconvertTest(unittest.TestCase):
-    """`jupyter nbconvert --to notebook --execute` runs notebooks/smoke.ipynb cell by cell."""
+    """`jupyter nbconvert --to notebook --execute` runs tests/smoke.ipynb cell by cell."""
 
     def test_execute_smoke_notebook(self):
         out_dir = tempfile.mkdtemp(prefix="gonote-nbconvert-")
