@@ -3,6 +3,8 @@ package display
 import (
 	"math"
 	"testing"
+
+	"gonote/tensor"
 )
 
 // The rendering benchmarks bench/display_vs_matplotlib.py compares with
@@ -32,5 +34,12 @@ func BenchmarkHeatmap100PNG(b *testing.B) {
 		if _, err := Heatmap(m).PNG(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func BenchmarkTensorTable1000x1000(b *testing.B) {
+	x := tensor.Randn(1000, 1000)
+	for b.Loop() {
+		tensorBundle(x)
 	}
 }
