@@ -1,11 +1,14 @@
 package interp
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/scanner"
 	"go/token"
 	"strings"
+
+	yaegi "github.com/traefik/yaegi/interp"
 )
 
 // segKind says how yaegi must see a run of top-level items of a cell.
@@ -29,7 +32,28 @@ type segment struct {
 	line, col int    // 1-based position of start
 	src       string // the source parsed into file; positions are offsets in it
 	file      *ast.File
-	stmts     []ast.Stmt // segStmt only
+	stmts     []ast.Stmt   // segStmt only
+	base      int          // cell offset = base + offset in src
+	pre       []preDecl    // declarations to run before the segment, see rewrite.go
+	texts     [][2]string  // declarations' texts to record, see rewriter.checkSame
+	post      []postAssign // statements to run after the segment
+	postDecl  []string     // declarations to run after the segment, before post
+	postVar   []postAssign // var declarations to run as statements after post
+}
+
+// postAssign assigns a redefinable function its literal: prefix, then the
+// cell's text from offset from to offset to with its edits.
+type postAssign struct {
+	prefix    string
+	from, to  int
+	line, col int    // of the declaration in the cell
+	name      string // of the function, for tracebacks
+}
+
+// preDecl declares the variable that holds a redefinable function.
+type preDecl struct {
+	src       string
+	name, typ string
 }
 
 // cell is a parsed cell: its source lines and segments.
@@ -38,22 +62,25 @@ type cell struct {
 	lines []string
 	segs  []segment
 	fset  *token.FileSet // positions of the segments' files
+	edits []edit         // see rewrite.go; sorted by offset
 }
 
 // lineOffset is the number of lines yaegiSource puts before the cell's first
 // line; positions yaegi reports are cell lines plus lineOffset.
 const lineOffset = 1
 
-// yaegiSource returns the segment's text for yaegi, padded with newlines and
-// spaces so that line N of the cell is line N+lineOffset there with the same
-// column. The leading ";" makes yaegi wrap statements in a function body even
-// when they start with "func" (a function literal).
+// yaegiSource returns the segment's text for yaegi, after a //line
+// directive that makes line N of the cell line N+lineOffset there, with the
+// same column. (Padding with newlines would do the same at a cost that grows
+// with the square of the cell's length: yaegi parses each segment alone.)
+// The leading ";" makes yaegi wrap statements in a function body even when
+// they start with "func" (a function literal).
 func (c *cell) yaegiSource(s segment) string {
 	prefix := "\n"
 	if s.kind == segStmt {
 		prefix = ";\n"
 	}
-	return prefix + pad(s.line, s.col) + c.src[s.start:s.end]
+	return prefix + fmt.Sprintf("//line %s:%d:%d\n", yaegi.DefaultSourceName, s.line+lineOffset, s.col) + c.applyEdits(s.start, s.end)
 }
 
 // pad returns the text that puts the next byte at line, col.
@@ -95,6 +122,7 @@ func parseCell(src string) (*cell, error) {
 			header = "package main; func main() {;\n"
 		}
 		s.src = header + padding + src[s.start:s.end]
+		s.base = s.start - len(header) - len(padding)
 		var err error
 		if s.kind == segStmt {
 			s.src += "\n}"

@@ -18,6 +18,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 	"github.com/traefik/yaegi/stdlib/unrestricted"
 
+	"gonote/interp/gostd"
 	"gonote/kernel"
 )
 
@@ -61,8 +62,10 @@ func newIndex(tables ...yaegi.Exports) *pkgIndex {
 	return ix
 }
 
-// stdlibTables are the packages every engine binds.
-var stdlibTables = []yaegi.Exports{stdlib.Symbols, {"os/exec/exec": unrestricted.Symbols["os/exec/exec"]}}
+// stdlibTables are the packages every engine binds: yaegi's tables, then
+// the tables regenerated with gonote's toolchain, which win where both have
+// a package.
+var stdlibTables = []yaegi.Exports{stdlib.Symbols, gostd.Symbols, {"os/exec/exec": unrestricted.Symbols["os/exec/exec"]}}
 
 // stdlibIndex is shared by engines without Options.Symbols.
 var stdlibIndex = sync.OnceValue(func() *pkgIndex { return newIndex(stdlibTables...) })
@@ -178,6 +181,18 @@ func (e *Engine) members(qual string) []string {
 	for i := 0; i < t.NumMethod(); i++ {
 		out = append(out, t.Method(i).Name)
 	}
+	// Methods of interpreted types are not in reflect's view of the value:
+	// take those cells declared for the variable's type, when the cell
+	// that declared the variable said which it is.
+	e.symMu.RLock()
+	if typ := e.varType[qual]; typ != "" {
+		for key := range e.declText {
+			if m, ok := strings.CutPrefix(key, "method "+typ+"."); ok {
+				out = append(out, m)
+			}
+		}
+	}
+	e.symMu.RUnlock()
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -251,6 +266,9 @@ func (e *Engine) Inspect(code string, cursor, detail int) kernel.Inspection {
 		for _, p := range e.resolvePackage(qual) {
 			if v, ok := e.index().members[p][word]; ok {
 				text = describeSymbol(qual+"."+word, v)
+				if d := symbolDoc(p, word); d != "" {
+					text += "\n\n" + d
+				}
 				break
 			}
 		}

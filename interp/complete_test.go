@@ -12,7 +12,7 @@ import (
 
 func TestComplete(t *testing.T) {
 	e := newEngine(t)
-	execute(e, "myVariable := 3\ntype myType struct{ Alpha, beta int }\nmv := myType{1, 2}\nfunc myFunc() {}\nimport str \"strings\"", nil)
+	execute(e, "myVariable := 3\ntype myType struct{ Alpha, beta int }\nmv := myType{1, 2}\nfunc myFunc() {}\nimport str \"strings\"\ntype tvT struct{}\nfunc (tvT) Greet() string { return \"hi\" }\ntv := tvT{}", nil)
 	tests := []struct {
 		code        string
 		cursor      int // -1: end of code
@@ -33,6 +33,7 @@ func TestComplete(t *testing.T) {
 		{code: "mv.Al", cursor: -1, want: "mv.Alpha", start: 0, end: -1},
 		{code: "mv.be", cursor: -1, want: "mv.beta", start: 0, end: -1},
 		{code: "f().To", cursor: -1, wantMissing: "f().ToUpper", start: 4, end: -1},
+		{code: "tv.Gr", cursor: -1, want: "tv.Greet", start: 0, end: -1},
 	}
 	for _, tt := range tests {
 		cursor := tt.cursor
@@ -91,9 +92,14 @@ func TestInspect(t *testing.T) {
 		{"twice(3)", 1, "func twice: func(int) int"},
 		{"strings.ToUpper", 3, `package strings: import "strings"`},
 		{"unknownName", 3, ""},
+		{"strings.ToUpper", 10, "func strings.ToUpper: func(string) string\n\nfunc ToUpper(s string) string\n\nToUpper returns s with all Unicode letters mapped to their upper case."},
+		{"time.Duration", 7, "type time.Duration int64\n\ntype Duration int64\n\nA Duration represents the elapsed time"},
 		{"", 0, ""},
 	}
 	for _, tt := range tests {
+		if strings.Contains(tt.want, "\n\n") && gorootDir() == "" {
+			continue // no Go sources here: no doc comments
+		}
 		in := e.Inspect(tt.code, tt.cursor, 0)
 		got, _ := in.Data["text/plain"].(string)
 		if tt.want == "" {

@@ -3,19 +3,43 @@
 //
 // yaegi does the interpreting. What is written here is the notebook layer it
 // lacks: cutting a cell into parts yaegi accepts (it parses a source either as
-// declarations or as statements, never a mix), mapping its error positions to
-// cell lines, capturing fds 1 and 2 for the running cell, routing stdin
-// through the frontend, completion and inspection.
+// declarations or as statements, never a mix), rewriting the cell where yaegi
+// lacks a Go feature or would let a cell harm the kernel (rewrite.go), mapping
+// its error positions to cell lines, capturing fds 1 and 2 for the running
+// cell, routing stdin through the frontend, magics, completion and inspection.
 //
 // A cell runs as a sequence of evaluations: runs of declarations, each import,
 // and each top-level statement alone, so that a panic is located at its
 // statement. A syntax error stops the cell before anything runs; other errors
 // stop it where they occur, after the earlier parts have run.
 //
-// The value of a cell's final expression is shown with fmt's %v, except that
-// strings are quoted (%q) so that "" and " " are visible, as in a Go REPL.
-// Calls to fmt's Print and Fprint functions show no result: their byte count
-// is noise at the end of a cell. A call with several results shows the first.
+// # Results
+//
+// The cell's final expression is assigned to result variables, as many as it
+// has values, and every value is shown: strconv.Atoi("zz") shows 0 and the
+// error. Values of interpreted types are shown with their Error or String
+// method, others with fmt's %v, except that strings are quoted (%q) so that ""
+// and " " are visible, as in a Go REPL. Statements, declarations and calls
+// without results show nothing; so do calls of fmt's Print and Fprint
+// functions, whose byte count is noise at the end of a cell.
+//
+// # Redefinition
+//
+// A function declared by a cell lives in a variable of its function type
+// (see rewriter.redefinable): declaring it again in a later cell assigns the
+// variable, so functions of earlier cells call the new one. Changing its
+// signature declares a new variable; earlier callers keep the old function.
+// Variables keep their values unless a cell declares them again. Types and
+// methods cannot be redefined in yaegi; a changed declaration is an error
+// that says so, an unchanged one (a re-run cell) is accepted.
+//
+// # Interrupts
+//
+// An interrupt first stops the cell's own goroutine at its next loop
+// iteration or sleep (see Engine.tick); goroutines the session started go
+// on. Only when the cell does not stop that way within softStopWait (it waits
+// on a channel, or in a compiled call) does the engine use yaegi's own
+// interrupt, which stops every goroutine of the session, and says so.
 package interp
 
 import (
@@ -45,6 +69,7 @@ import (
 
 	"gonote/display"
 	"gonote/kernel"
+	"gonote/tensor"
 )
 
 // Options configure an Engine. The zero value is ready to use: the standard
@@ -85,11 +110,23 @@ type Engine struct {
 	cancel  context.CancelFunc // cancels the running cell, for Shutdown
 	closed  bool
 
-	symMu   sync.RWMutex
-	imports map[string]bool    // "name path" of imports done, to skip re-imports
-	pkgs    map[string]string  // package name in cells -> import path
-	names   map[string]string  // names declared by cells -> "var", "func", ...
-	funcs   map[string]cellRef // function name -> the cell that declared it
+	symMu    sync.RWMutex
+	imports  map[string]bool    // "name path" of imports done, to skip re-imports
+	pkgs     map[string]string  // package name in cells -> import path
+	names    map[string]string  // names declared by cells -> "var", "func", ...
+	funcs    map[string]cellRef // function name -> the cell that declared it
+	cells    []cellRef          // the cells run, see cellFile
+	generic  map[string]bool    // generic functions declared by cells
+	funcType map[string]string  // type of the variable holding a cell's function
+	declText map[string]string  // "type T", "method T.M" -> its declaration's text
+	varType  map[string]string  // variable -> its type's name, when its declaration shows it
+
+	sites    sites         // where cells start goroutines, see rewrite.go
+	running  atomic.Bool   // a cell is running
+	softStop atomic.Uint64 // see tick; the goroutine that started the interrupted eval
+	stopFlag bool          // gonote_rt.Stop: loops call tick while it is set; see tickCall
+	asyncMu  sync.Mutex
+	pending  []string // panics of goroutines reported when no cell ran
 
 	indexOnce sync.Once
 	pkgIndex  *pkgIndex // see index
@@ -98,12 +135,19 @@ type Engine struct {
 // outputBox lets an Output interface value live in an atomic.Pointer.
 type outputBox struct{ out kernel.Output }
 
+// funcSpan is the lines of a function declared in a cell.
+type funcSpan struct {
+	name     string
+	from, to int
+}
+
 // cellRef locates a declaration for tracebacks: the execution count of its
 // cell, the cell's lines and its line there.
 type cellRef struct {
 	count int
 	lines []string
 	line  int
+	spans []funcSpan // functions declared, in cells
 }
 
 // New returns an Engine. The interpreter is created in the background (it
@@ -111,12 +155,16 @@ type cellRef struct {
 // once; the first Execute waits for it.
 func New(opts Options) (*Engine, error) {
 	e := &Engine{
-		opts:    opts,
-		ready:   make(chan struct{}),
-		imports: map[string]bool{},
-		pkgs:    map[string]string{},
-		names:   map[string]string{},
-		funcs:   map[string]cellRef{},
+		opts:     opts,
+		ready:    make(chan struct{}),
+		imports:  map[string]bool{},
+		pkgs:     map[string]string{},
+		names:    map[string]string{},
+		funcs:    map[string]cellRef{},
+		generic:  map[string]bool{},
+		funcType: map[string]string{},
+		declText: map[string]string{},
+		varType:  map[string]string{},
 	}
 	e.cap = capturing()
 	if e.log = opts.Log; e.log == nil {
@@ -141,6 +189,18 @@ func (e *Engine) start() {
 			e.log.Print(e.initErr)
 		}
 	}()
+	yi, err := e.newInterpreter()
+	if err != nil {
+		e.initErr = err
+		return
+	}
+	e.yi = yi
+	e.index() // for the first completion
+}
+
+// newInterpreter returns a yaegi interpreter with the packages cells can
+// import and the session prelude.
+func (e *Engine) newInterpreter() (*yaegi.Interpreter, error) {
 	var stdout, stderr io.Writer = os.Stdout, os.Stderr
 	if e.cap == nil {
 		stdout, stderr = streamWriter{e, "stdout"}, streamWriter{e, "stderr"}
@@ -155,16 +215,40 @@ func (e *Engine) start() {
 	// os/exec only exists among the unrestricted symbols.
 	uses := append(stdlibTables[:len(stdlibTables):len(stdlibTables)],
 		stdinSymbols(e.stdin),
-		yaegi.Exports{"time/time": {"Sleep": reflect.ValueOf(e.intr.sleep)}},
+		e.runtimeSymbols(),
 	)
 	for _, u := range append(uses, e.opts.Symbols...) {
 		if err := yi.Use(u); err != nil {
-			e.initErr = fmt.Errorf("interp: loading symbols: %w", err)
-			return
+			return nil, fmt.Errorf("interp: loading symbols: %w", err)
 		}
 	}
+	for _, src := range []string{fmt.Sprintf("import %s %q", rtName, "gonote/rt"), prelude} {
+		if _, err := yi.Eval(src); err != nil {
+			return nil, fmt.Errorf("interp: starting the session: %w", err)
+		}
+	}
+	return yi, nil
+}
+
+// reset replaces the session by a fresh one (%reset); e.mu is held.
+// Goroutines of the old session go on running on the old interpreter.
+func (e *Engine) reset() error {
+	yi, err := e.newInterpreter()
+	if err != nil {
+		return err
+	}
 	e.yi = yi
-	e.index() // for the first completion
+	e.symMu.Lock()
+	defer e.symMu.Unlock()
+	e.imports = map[string]bool{}
+	e.pkgs = map[string]string{}
+	e.names = map[string]string{}
+	e.funcs = map[string]cellRef{}
+	e.generic = map[string]bool{}
+	e.funcType = map[string]string{}
+	e.declText = map[string]string{}
+	e.varType = map[string]string{}
+	return nil
 }
 
 // wait blocks until the interpreter exists or ctx ends.
@@ -222,6 +306,11 @@ func (e *Engine) Execute(ctx context.Context, req kernel.ExecuteRequest, out ker
 	defer e.mu.Unlock()
 	e.setOutput(out)
 	e.stdin.reset()
+	e.running.Store(true)
+	defer e.running.Store(false)
+	if p := e.takePending(); p != "" {
+		out.Stream("stderr", p)
+	}
 	defer e.flush() // runs after the recover below: output precedes the reply
 	defer func() {
 		if r := recover(); r != nil {
@@ -229,10 +318,11 @@ func (e *Engine) Execute(ctx context.Context, req kernel.ExecuteRequest, out ker
 			reply = kernel.ExecuteReply{Err: internalError(fmt.Errorf("%v", r))}
 		}
 	}()
-	if r, ok := e.magic(req.Code); ok {
+	code, r, done := e.magics(ctx, req, out)
+	if done {
 		return r
 	}
-	res, xerr := e.run(ctx, req.Code, req.Count)
+	res, xerr := e.run(ctx, code, req.Count)
 	if xerr != nil {
 		return kernel.ExecuteReply{Err: xerr}
 	}
@@ -247,12 +337,28 @@ func (e *Engine) run(ctx context.Context, code string, count int) (*kernel.Bundl
 	if err != nil {
 		return nil, compileError(c, err)
 	}
+	e.symMu.Lock()
+	seq := len(e.cells)
+	e.cells = append(e.cells, cellRef{count: count, lines: c.lines})
+	e.symMu.Unlock()
 	for _, path := range e.implicitImports(c) {
 		if xerr := e.importImplicitly(ctx, c, path); xerr != nil {
 			return nil, xerr
 		}
 	}
-	var last reflect.Value
+	// After the implicit imports: rewriting asks the types of package members.
+	if err := e.rewrite(c, count); err != nil {
+		return nil, compileError(c, err)
+	}
+	var spans []funcSpan
+	for _, s := range c.segs {
+		for _, p := range s.post {
+			spans = append(spans, funcSpan{p.name, p.line, p.line + strings.Count(c.src[p.from:p.to], "\n")})
+		}
+	}
+	e.symMu.Lock()
+	e.cells[seq].spans = spans
+	e.symMu.Unlock()
 	for i, s := range c.segs {
 		if s.kind == segImport {
 			if xerr := e.runImports(ctx, c, s); xerr != nil {
@@ -260,21 +366,50 @@ func (e *Engine) run(ctx context.Context, code string, count int) (*kernel.Bundl
 			}
 			continue
 		}
-		v, err := e.eval(ctx, c.yaegiSource(s))
-		if err != nil {
+		if i == len(c.segs)-1 {
+			if x := e.resultExpr(c, s); x != nil {
+				if b, xerr, ok := e.evalResult(ctx, c, s, x); ok {
+					return b, xerr
+				}
+			}
+		}
+		if _, err := e.eval(ctx, c.yaegiSource(s)); err != nil {
 			xerr := e.evalError(ctx, c, err)
 			e.explain(xerr, s)
 			return nil, xerr
 		}
-		e.record(c, s, count)
-		if i == len(c.segs)-1 {
-			last = v
+		for _, p := range s.pre {
+			if _, err := e.eval(ctx, p.src); err != nil {
+				return nil, e.evalError(ctx, c, err)
+			}
+			e.symMu.Lock()
+			e.funcType[p.name] = p.typ
+			e.symMu.Unlock()
 		}
+		for _, d := range s.postDecl {
+			if _, err := e.eval(ctx, d); err != nil {
+				return nil, e.evalError(ctx, c, err)
+			}
+		}
+		for _, p := range s.post {
+			// A //line directive names the cell in positions yaegi reports
+			// later, from panics in the function, whichever cell runs then.
+			src := fmt.Sprintf(";\n//line %s:%d:%d\n%s%s", cellFile(seq), p.line, p.col, p.prefix, c.applyEdits(p.from, p.to))
+			if _, err := e.eval(ctx, src); err != nil {
+				return nil, e.evalError(ctx, c, err)
+			}
+		}
+		for _, p := range s.postVar {
+			src := fmt.Sprintf(";\n//line %s:%d:%d\n%s", yaegi.DefaultSourceName, p.line+lineOffset, p.col, c.applyEdits(p.from, p.to))
+			if _, err := e.eval(ctx, src); err != nil {
+				xerr := e.evalError(ctx, c, err)
+				e.explain(xerr, s)
+				return nil, xerr
+			}
+		}
+		e.record(c, s, count)
 	}
-	if len(c.segs) == 0 || !e.wantsResult(ctx, c, c.segs[len(c.segs)-1], last) {
-		return nil, nil
-	}
-	return resultBundle(last), nil
+	return nil, nil
 }
 
 // runImports evaluates the import specs of s one by one, skipping those done
@@ -325,8 +460,13 @@ func (e *Engine) record(c *cell, s segment, count int) {
 		for _, sp := range d.Specs {
 			switch sp := sp.(type) {
 			case *ast.ValueSpec:
-				for _, n := range sp.Names {
+				for i, n := range sp.Names {
 					e.addName(n.Name, d.Tok.String())
+					var x ast.Expr = sp.Type
+					if x == nil && i < len(sp.Values) && len(sp.Values) == len(sp.Names) {
+						x = sp.Values[i]
+					}
+					e.varType[n.Name] = shownType(x)
 				}
 			case *ast.TypeSpec:
 				e.addName(sp.Name.Name, "type")
@@ -337,9 +477,14 @@ func (e *Engine) record(c *cell, s segment, count int) {
 		switch st := st.(type) {
 		case *ast.AssignStmt:
 			if st.Tok == token.DEFINE {
-				for _, x := range st.Lhs {
+				for i, x := range st.Lhs {
 					if id, ok := x.(*ast.Ident); ok {
 						e.addName(id.Name, "var")
+						var rhs ast.Expr
+						if len(st.Rhs) == len(st.Lhs) {
+							rhs = st.Rhs[i]
+						}
+						e.varType[id.Name] = shownType(rhs)
 					}
 				}
 			}
@@ -349,6 +494,9 @@ func (e *Engine) record(c *cell, s segment, count int) {
 			}
 		}
 	}
+	for _, t := range s.texts {
+		e.declText[t[0]] = t[1]
+	}
 	if s.kind != segDecl {
 		return
 	}
@@ -357,12 +505,37 @@ func (e *Engine) record(c *cell, s segment, count int) {
 		case *ast.FuncDecl:
 			if d.Recv == nil {
 				e.addName(d.Name.Name, "func")
-				e.funcs[d.Name.Name] = cellRef{count, c.lines, c.fset.Position(d.Pos()).Line - lineOffset}
+				e.generic[d.Name.Name] = d.Type.TypeParams != nil
+				e.funcs[d.Name.Name] = cellRef{count: count, lines: c.lines, line: c.fset.Position(d.Pos()).Line - lineOffset}
 			}
 		case *ast.GenDecl:
 			addGen(d)
 		}
 	}
+}
+
+// shownType returns the name of the type an expression visibly has: T for
+// T, *T, T{...}, &T{...} and T(x); "" otherwise.
+func shownType(x ast.Expr) string {
+	switch x := x.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.StarExpr:
+		return shownType(x.X)
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			return shownType(x.X)
+		}
+	case *ast.CompositeLit:
+		return shownType(x.Type)
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && len(x.Args) == 1 {
+			return id.Name // a conversion, if id is a type
+		}
+	case *ast.ParenExpr:
+		return shownType(x.X)
+	}
+	return ""
 }
 
 func (e *Engine) addName(name, kind string) {
@@ -371,59 +544,250 @@ func (e *Engine) addName(name, kind string) {
 	}
 }
 
-// wantsResult says whether v, the value yaegi returned for the cell's last
-// segment, is the value of a final expression worth showing. yaegi returns a
-// value for statements and declarations too, so the AST decides.
-func (e *Engine) wantsResult(ctx context.Context, c *cell, s segment, v reflect.Value) bool {
-	if s.kind != segStmt || len(s.stmts) == 0 || !v.IsValid() {
-		return false
+// resultExpr returns the expression of s whose value the cell shows: s must
+// be a final expression statement, and not a call of fmt's Print and
+// Fprint functions (their byte count is noise at the end of a cell), nil or
+// a package name.
+func (e *Engine) resultExpr(c *cell, s segment) ast.Expr {
+	if s.kind != segStmt || len(s.stmts) != 1 {
+		return nil
 	}
-	es, ok := s.stmts[len(s.stmts)-1].(*ast.ExprStmt)
+	es, ok := s.stmts[0].(*ast.ExprStmt)
 	if !ok {
-		return false
+		return nil
 	}
 	if id, ok := es.X.(*ast.Ident); ok {
 		e.symMu.RLock()
 		_, isPkg := e.pkgs[id.Name]
 		e.symMu.RUnlock()
 		if id.Name == "nil" || isPkg {
-			return false // yaegi returns a stale value for these
+			return nil
 		}
 	}
-	call, ok := es.X.(*ast.CallExpr)
-	if !ok {
-		return true
-	}
-	// For a call of a function without results, yaegi returns a stale value
-	// or its *interface{} node: ask the callee's type when naming it is free
-	// of side effects.
-	if t := v.Type(); t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Interface && t.Elem().NumMethod() == 0 {
-		return false
-	}
-	if isName(call.Fun) {
-		name := s.src[c.fset.Position(call.Fun.Pos()).Offset:c.fset.Position(call.Fun.End()).Offset]
-		fn, err := e.eval(ctx, ";\n"+name)
-		if err == nil && fn.IsValid() && fn.Kind() == reflect.Func && fn.Type().NumOut() == 0 {
-			return false
-		}
-	}
-	if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
-		if x, ok := sel.X.(*ast.Ident); ok {
-			e.symMu.RLock()
-			path := e.pkgs[x.Name]
-			e.symMu.RUnlock()
-			if path == "fmt" && (strings.HasPrefix(sel.Sel.Name, "Print") || strings.HasPrefix(sel.Sel.Name, "Fprint")) {
-				return false
+	if call, ok := es.X.(*ast.CallExpr); ok {
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+			if x, ok := sel.X.(*ast.Ident); ok {
+				e.symMu.RLock()
+				path := e.pkgs[x.Name]
+				e.symMu.RUnlock()
+				if path == "fmt" && (strings.HasPrefix(sel.Sel.Name, "Print") || strings.HasPrefix(sel.Sel.Name, "Fprint")) {
+					return nil
+				}
 			}
 		}
 	}
-	return true
+	return es.X
+}
+
+// maxResults is the most results of a final call the cell shows.
+const maxResults = 8
+
+// evalResult runs the final expression x of the cell as an assignment to
+// result variables gonote_r0, gonote_r1, ..., trying counts until yaegi
+// compiles one (compiling runs nothing), and shows every value. yaegi's own
+// result of an expression statement is only the first value of a call, and
+// a stale value for statements. ok is false when no count fits: x has no
+// value, or does not compile, and the caller runs it as a statement.
+func (e *Engine) evalResult(ctx context.Context, c *cell, s segment, x ast.Expr) (b *kernel.Bundle, xerr *kernel.ExecError, ok bool) {
+	if e.hasGenericCall(x, nil) {
+		// yaegi computes a wrong value for r := g(x) at the top level
+		// when g is generic (see rewriter.genericDefine); its own result of
+		// the expression is right, and such a call has one result.
+		v, err := e.eval(ctx, c.yaegiSource(s))
+		if err != nil {
+			return nil, e.evalError(ctx, c, err), true
+		}
+		if text, ok := formatValue(v); ok {
+			return &kernel.Bundle{Data: map[string]any{"text/plain": text}, Metadata: map[string]any{}}, nil, true
+		}
+		return nil, nil, true
+	}
+	at := c.fset.Position(x.Pos()).Offset + s.base
+	src := func(n int) string {
+		names := make([]string, n)
+		for i := range names {
+			names[i] = fmt.Sprintf("gonote_r%d", i)
+		}
+		c.edits = append(c.edits, edit{off: at, end: at, text: strings.Join(names, ", ") + " := "})
+		defer func() { c.edits = c.edits[:len(c.edits)-1] }()
+		return c.yaegiSource(s)
+	}
+	n := e.resultCount(ctx, x)
+	if n == 0 {
+		return nil, nil, false
+	}
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("gonote_r%d", i)
+	}
+	code := src(n)
+	if _, err := e.eval(ctx, code); err != nil {
+		xerr := e.evalError(ctx, c, err)
+		e.explain(xerr, s)
+		return nil, xerr, true
+	}
+	if len(names) == 1 {
+		v, _ := e.yi.Eval(names[0])
+		if x, ok := rich(v); ok {
+			data, metadata := display.Bundle(x)
+			return &kernel.Bundle{Data: data, Metadata: metadata}, nil, true
+		}
+	}
+	texts := make([]string, len(names))
+	for i, name := range names {
+		texts[i] = e.valueText(name)
+	}
+	return &kernel.Bundle{Data: map[string]any{"text/plain": strings.Join(texts, "\n")}, Metadata: map[string]any{}}, nil, true
+}
+
+// resultCount returns the number of values of x, or 0 when it has none or
+// that is unknown. Only names known to the session are evaluated: yaegi
+// keeps an undefined name it was asked about as an incomplete type, and
+// later cells would see that instead of the error.
+func (e *Engine) resultCount(ctx context.Context, x ast.Expr) int {
+	call, ok := ast.Unparen(x).(*ast.CallExpr)
+	if !ok {
+		return 1
+	}
+	if fl, ok := call.Fun.(*ast.FuncLit); ok {
+		return fl.Type.Results.NumFields()
+	}
+	if !isName(call.Fun) {
+		return 1
+	}
+	root := call.Fun
+	for {
+		sel, ok := root.(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		root = sel.X
+	}
+	name := root.(*ast.Ident).Name
+	e.symMu.RLock()
+	kind := e.names[name]
+	_, isPkg := e.pkgs[name]
+	e.symMu.RUnlock()
+	switch {
+	case kind == "type":
+		return 1 // a conversion
+	case kind == "" && !isPkg:
+		if slices.Contains(basicTypes, name) {
+			return 1 // a conversion
+		}
+		if slices.Contains(builtins, name) && !slices.Contains([]string{"print", "println", "panic", "close", "delete", "clear"}, name) {
+			return 1
+		}
+		return 0 // undefined, or a builtin without a value: run as a statement
+	}
+	fn, err := e.eval(ctx, ";\n"+exprText(call.Fun))
+	if err != nil || !fn.IsValid() {
+		return 0
+	}
+	if fn.Kind() == reflect.Func {
+		return fn.Type().NumOut()
+	}
+	return 1
+}
+
+// exprText renders a selector chain a.b.c.
+func exprText(x ast.Expr) string {
+	if sel, ok := x.(*ast.SelectorExpr); ok {
+		return exprText(sel.X) + "." + sel.Sel.Name
+	}
+	return x.(*ast.Ident).Name
+}
+
+// compile compiles src without running it, to learn whether it is valid.
+// yaegi panics on some invalid sources.
+func (e *Engine) compile(src string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	_, err = e.yi.Compile(src)
+	return err
+}
+
+// rich returns v when display shows it as more than text: a tensor or a
+// display.Renderer.
+func rich(v reflect.Value) (any, bool) {
+	if !v.IsValid() || !v.CanInterface() {
+		return nil, false
+	}
+	switch x := v.Interface().(type) {
+	case *tensor.Tensor:
+		return x, x != nil
+	case display.Renderer:
+		return x, true
+	}
+	return nil, false
+}
+
+// valueText renders the session variable name as text/plain. Values of
+// interpreted types reach compiled code without their methods, so a type
+// that is not a compiled named type gets its Error or String method called
+// by the interpreter when it has one (finding out compiles, running nothing).
+func (e *Engine) valueText(name string) string {
+	v, err := e.yi.Eval(name)
+	if err != nil {
+		return fmt.Sprintf("<value not available: %v>", err)
+	}
+	t := v
+	if t.IsValid() && t.Kind() == reflect.Interface && !t.IsNil() {
+		t = t.Elem()
+	}
+	if t.IsValid() && t.Type().PkgPath() == "" && !isNil(t) {
+		for _, m := range []string{"Error", "String"} {
+			call := ";\n" + name + "." + m + "()"
+			if err := e.compile(call); err != nil {
+				continue
+			}
+			s, err := e.yi.Eval(call)
+			if err != nil {
+				return fmt.Sprintf("<value not printable: %s panicked: %v>", m, panicValue(err))
+			}
+			if s.Kind() == reflect.String {
+				return s.String()
+			}
+		}
+	}
+	text, _ := formatValue(v)
+	return text
+}
+
+// isNil says whether v is a nil pointer, map, slice, func, chan or interface.
+func isNil(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
+}
+
+// panicValue returns the value of a yaegi.Panic, or err.
+func panicValue(err error) any {
+	var p yaegi.Panic
+	if errors.As(err, &p) {
+		return p.Value
+	}
+	return err
 }
 
 // explain replaces yaegi's "constant definition loop", which it reports for
 // x := expr when expr uses an undefined name, by "undefined: name" when one
 // of the statement's names is not known to the session.
 func (e *Engine) explain(xerr *kernel.ExecError, s segment) {
+	if xerr.Value == "nil type" && hasRange(s) {
+		// yaegi panics so on range over a function or an integer.
+		xerr.Name = "CompileError"
+		xerr.Value = "range over a function (a Go 1.23 iterator) or over an integer, whose type gonote could not tell before running the cell, " +
+			"is not supported by yaegi: declare the iterator or the integer in an earlier cell, " +
+			"call the iterator with a yield function, seq(func(v T) bool { ...; return true }), or write for i := 0; i < n; i++"
+		xerr.Traceback = append([]string{xerr.Name + ": " + xerr.Value}, xerr.Traceback[min(1, len(xerr.Traceback)):]...)
+		return
+	}
 	if xerr.Name != "CompileError" || xerr.Value != "constant definition loop" || len(s.stmts) != 1 {
 		return
 	}
@@ -453,6 +817,17 @@ func (e *Engine) explain(xerr *kernel.ExecError, s segment) {
 		xerr.Value = "undefined: " + undefined
 		xerr.Traceback[0] = "CompileError: " + xerr.Value
 	}
+}
+
+// hasRange says whether s has a range statement.
+func hasRange(s segment) bool {
+	found := false
+	ast.Inspect(s.file, func(n ast.Node) bool {
+		_, isRange := n.(*ast.RangeStmt)
+		found = found || isRange
+		return !found
+	})
+	return found
 }
 
 // checkName sets *undefined to n's name if n is an identifier the session
@@ -523,18 +898,80 @@ func (e *Engine) eval(ctx context.Context, src string) (reflect.Value, error) {
 		gid uint64
 	}
 	ch := make(chan result, 1)
-	stop := context.AfterFunc(ctx, e.intr.fire)
-	defer stop()
+	// yaegi's own cancellation (hard) stops every goroutine of the session,
+	// not only the cell's: it is the last resort, see softStopWait.
+	hard, hardStop := context.WithCancel(context.Background())
+	defer hardStop()
+	spawner := make(chan uint64, 1)
 	go func() {
 		gid := goroutineID()
-		v, err := e.yi.EvalWithContext(ctx, src)
+		spawner <- gid
+		v, err := e.yi.EvalWithContext(hard, src)
 		ch <- result{v, err, gid}
 	}()
-	r := <-ch
-	if r.err != nil && ctx.Err() != nil && errors.Is(r.err, ctx.Err()) {
-		e.stuck = r.gid
+	var r result
+	select {
+	case r = <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+	}
+	e.softStop.Store(<-spawner)
+	e.stopFlag = true
+	defer func() {
+		e.stopFlag = false
+		e.softStop.Store(0)
+	}()
+	e.intr.fire()
+	select {
+	case r = <-ch:
+	case <-time.After(softStopWait):
+		hardStop()
+		r = <-ch
+		e.reportAsync("gonote: the interrupted cell was blocked (in a channel operation or a call) and had to be stopped with " +
+			"yaegi's own interrupt, which also stops the goroutines of earlier cells\n")
+	}
+	if r.err != nil && (errors.Is(r.err, context.Canceled) || isInterruptPanic(r.err)) {
+		if evalRunning(r.gid) {
+			e.stuck = r.gid
+		}
+		return reflect.Value{}, ctx.Err()
 	}
 	return r.v, r.err
+}
+
+// softStopWait is how long an interrupt waits for the cell to stop at a
+// loop iteration or a sleep before it stops the interpreter.
+const softStopWait = 300 * time.Millisecond
+
+// errInterruptSignal is the panic value tick raises in an interrupted cell.
+var errInterruptSignal = errors.New("gonote: cell interrupted")
+
+func isInterruptPanic(err error) bool {
+	var p yaegi.Panic
+	if !errors.As(err, &p) {
+		return false
+	}
+	v := p.Value
+	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		v = rv.Interface()
+	}
+	return v == errInterruptSignal
+}
+
+// tick is called at each iteration of the loops of cells (see rewrite.go).
+// After an interrupt it panics in the goroutine that runs the interrupted
+// cell, and only there: goroutines the session started go on, unlike with
+// yaegi's own interrupt.
+func (e *Engine) tick() {
+	spawner := e.softStop.Load()
+	if spawner == 0 {
+		return
+	}
+	var buf [8 << 10]byte
+	stack := buf[:runtime.Stack(buf[:], false)]
+	if bytes.Contains(stack, fmt.Appendf(nil, ").EvalWithContext in goroutine %d\n", spawner)) {
+		panic(errInterruptSignal)
+	}
 }
 
 // interrupter wakes the sleeps of interrupted code. yaegi stops interpreted
@@ -565,16 +1002,23 @@ func (i *interrupter) fire() {
 	i.ch = make(chan struct{})
 }
 
-// sleep is time.Sleep for cells.
-func (i *interrupter) sleep(d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-i.current():
+// sleep is time.Sleep for cells: an interrupt ends it in the goroutine of
+// the interrupted cell (see tick); other goroutines sleep on.
+func (e *Engine) sleep(d time.Duration) {
+	deadline := time.Now().Add(d)
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return
+		}
+		t := time.NewTimer(left)
+		select {
+		case <-t.C:
+			return
+		case <-e.intr.current():
+			t.Stop()
+			e.tick()
+		}
 	}
 }
 
@@ -720,7 +1164,10 @@ func compileError(c *cell, err error) *kernel.ExecError {
 		for _, x := range el {
 			list = append(list, posMsg{x.Pos.Line - lineOffset, x.Msg})
 		}
-	} else if m := posRE.FindStringSubmatch(err.Error()); m != nil && (m[1] == "" || m[1] == yaegi.DefaultSourceName) {
+	} else if m := posRE.FindStringSubmatch(err.Error()); m != nil && cellFileRE.MatchString(m[1]) {
+		n, _ := strconv.Atoi(m[2])
+		list = append(list, posMsg{n, m[4]})
+	} else if m != nil && (m[1] == "" || m[1] == yaegi.DefaultSourceName) {
 		n, _ := strconv.Atoi(m[2])
 		msg := m[4]
 		if r := redeclaredRE.FindStringSubmatch(msg); r != nil {
@@ -776,23 +1223,61 @@ func (e *Engine) panicError(c *cell, p yaegi.Panic) *kernel.ExecError {
 	name, value := "panic", fmt.Sprint(val)
 	if err, ok := val.(error); ok {
 		value = err.Error()
-		if errors.Is(err, kernel.ErrStdinNotAllowed) {
+		var te *tensor.Error
+		switch {
+		case errors.Is(err, kernel.ErrStdinNotAllowed):
 			name = "StdinNotAllowed"
+		case errors.As(err, &te):
+			// Tensor errors read as PyTorch's (DESIGN.md, PYTORCH.md).
+			name, value = string(te.Kind), te.Msg
+			if name == "" {
+				name = "RuntimeError"
+			}
 		}
 	}
 	xe := &kernel.ExecError{Name: name, Value: value, Traceback: []string{name + ": " + value}}
 	frames := e.panics.take()
 	for i := len(frames) - 1; i >= 0; i-- { // outermost call first
-		xe.Traceback = append(xe.Traceback, e.frameText(c, frames[i]))
+		if t := e.frameText(c, frames[i]); t != "" {
+			xe.Traceback = append(xe.Traceback, t)
+		}
 	}
 	return xe
 }
+
+// cellFile is the file name in the positions of code run from the cell with
+// sequence number seq (an index of Engine.cells); its lines are cell lines.
+func cellFile(seq int) string { return fmt.Sprintf("gonote_cell_%d.go", seq) }
+
+var cellFileRE = regexp.MustCompile(`^gonote_cell_(\d+)\.go$`)
 
 // frameText renders one frame of a panic: where in which cell it was. For a
 // function, yaegi only reports the position of its first statement, so the
 // frame names the function and where it was declared.
 func (e *Engine) frameText(c *cell, f frame) string {
 	line := f.line - lineOffset
+	if m := cellFileRE.FindStringSubmatch(f.file); m != nil {
+		seq, _ := strconv.Atoi(m[1])
+		e.symMu.RLock()
+		ref := e.cells[min(seq, len(e.cells)-1)]
+		e.symMu.RUnlock()
+		// yaegi reports the first statement of a function, not the line
+		// that panicked: name the function and the line declaring it.
+		line, fn := f.line, ""
+		for _, sp := range ref.spans {
+			if f.line >= sp.from && f.line <= sp.to {
+				line, fn = sp.from, sp.name
+			}
+		}
+		text := ""
+		if line >= 1 && line <= len(ref.lines) {
+			text = ref.lines[line-1]
+		}
+		if fn == "" {
+			return fmt.Sprintf("cell [%d] line %d: %s", ref.count, line, text)
+		}
+		return fmt.Sprintf("in %s, cell [%d] line %d: %s", fn, ref.count, line, text)
+	}
 	if f.file != "" && f.file != yaegi.DefaultSourceName {
 		return fmt.Sprintf("%s:%d (%s)", f.file, f.line, f.fn)
 	}
@@ -808,7 +1293,7 @@ func (e *Engine) frameText(c *cell, f frame) string {
 	ref, ok := e.funcs[name]
 	e.symMu.RUnlock()
 	if !ok {
-		return "in " + name
+		return "" // a method's forwarder (see rewriter.method) or yaegi's own code
 	}
 	text := ""
 	if ref.line >= 1 && ref.line <= len(ref.lines) {

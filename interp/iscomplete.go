@@ -10,6 +10,7 @@ import (
 // the indent of the next line (4 spaces per open bracket), or "invalid" when
 // no further lines can make it valid Go.
 func (e *Engine) IsComplete(code string) (status, indent string) {
+	code = stripMagics(code)
 	if strings.TrimSpace(code) == "" {
 		return "complete", ""
 	}
@@ -71,4 +72,21 @@ func continues(t token.Token) bool {
 	}
 	return t.IsKeyword() || t.IsOperator() && t.Precedence() > 0 ||
 		token.ADD_ASSIGN <= t && t <= token.AND_NOT_ASSIGN
+}
+
+// stripMagics blanks the magic lines (%name, !cmd) at the top of a cell,
+// which are complete as they are; the Go code after them decides.
+func stripMagics(code string) string {
+	lines := strings.Split(code, "\n")
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
+		}
+		if !strings.HasPrefix(t, "%") && !strings.HasPrefix(t, "!") {
+			break
+		}
+		lines[i] = ""
+	}
+	return strings.Join(lines, "\n")
 }

@@ -7,6 +7,9 @@ func TestIsComplete(t *testing.T) {
 	tests := []struct {
 		code, status, indent string
 	}{
+		{"%time", "complete", ""},
+		{"!ls -l", "complete", ""},
+		{"%time\nfor i := 0; i < 3; i++ {", "incomplete", "    "},
 		{"", "complete", ""},
 		{"   \n", "complete", ""},
 		{"x := 1", "complete", ""},

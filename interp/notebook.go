@@ -20,10 +20,12 @@ import (
 func (e *Engine) implicitImports(c *cell) []string {
 	declared := map[string]bool{}
 	var used []string
+	walked := map[*ast.File]bool{} // the statements of a run share a file
 	for _, s := range c.segs {
-		if s.file == nil {
+		if s.file == nil || walked[s.file] {
 			continue
 		}
+		walked[s.file] = true
 		for _, spec := range s.file.Imports {
 			if spec.Name != nil {
 				declared[spec.Name.Name] = true
@@ -81,14 +83,12 @@ func (e *Engine) importImplicitly(ctx context.Context, c *cell, path string) *ke
 	return nil
 }
 
-// resultBundle is what a cell's final value shows: its own MIME bundle when it
-// renders itself (display.Renderer), else its text.
+// resultBundle is what a user expression's value shows: display's bundle for a
+// tensor or a display.Renderer, else its text.
 func resultBundle(v reflect.Value) *kernel.Bundle {
-	if v.IsValid() && v.CanInterface() {
-		if r, ok := v.Interface().(display.Renderer); ok {
-			data, metadata := display.Bundle(r)
-			return &kernel.Bundle{Data: data, Metadata: metadata}
-		}
+	if x, ok := rich(v); ok {
+		data, metadata := display.Bundle(x)
+		return &kernel.Bundle{Data: data, Metadata: metadata}
 	}
 	text, ok := formatValue(v)
 	if !ok {
@@ -115,27 +115,6 @@ func (p publisher) ClearOutput(wait bool) {
 	}
 }
 
-// magic runs a cell that is a magic command (a first line starting with %).
-// The full set of magics is issue-sized work of its own; %help is what the
-// protocol's pager needs.
-func (e *Engine) magic(code string) (kernel.ExecuteReply, bool) {
-	line := strings.TrimSpace(code)
-	if !strings.HasPrefix(line, "%") {
-		return kernel.ExecuteReply{}, false
-	}
-	name, _, _ := strings.Cut(line, " ")
-	switch name {
-	case "%help":
-		return kernel.ExecuteReply{Payload: []map[string]any{{
-			"source": "page", "start": 0, "data": map[string]any{"text/plain": e.helpText()},
-		}}}, true
-	}
-	return kernel.ExecuteReply{Err: &kernel.ExecError{
-		Name: "UsageError", Value: fmt.Sprintf("unknown magic %s (known: %%help)", name),
-		Traceback: []string{fmt.Sprintf("UsageError: unknown magic %s (known: %%help)", name)},
-	}}, true
-}
-
 func (e *Engine) helpText() string {
 	var b strings.Builder
 	b.WriteString(`gonote: Go cells on yaegi
@@ -144,8 +123,15 @@ Cells are Go: statements, declarations and imports in any order. Standard-librar
 packages need no import (fmt.Println(x) just works); the value of the last
 expression is shown. Shift-Tab inspects, Tab completes, the stop button interrupts.
 
-Magics:
-  %help    this text
+Magics (lines at the top of a cell; Go code may follow them):
+  %help              this text
+  %time [code]       wall and CPU time of code, or of the rest of the cell
+  %timeit [code]     run code (a statement list) repeatedly: mean ± std per loop
+  %env [NAME[=VAL]]  list, show or set environment variables
+  %who               the session's variables with their types
+  %reset             a fresh session (goroutines of the old one keep running)
+  %cd [DIR]          change (or show) the working directory
+  !CMD               run a shell command with live output
 
 Packages (import path):
 `)

@@ -1,0 +1,940 @@
+package interp
+
+import (
+	"fmt"
+	"go/ast"
+	"go/scanner"
+	"go/token"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Cells are rewritten before yaegi sees them, where yaegi lacks a Go feature
+// or would let a cell harm the kernel. The rewrites are text edits on the
+// cell's source that keep every line where it was, so that positions in
+// errors stay cell lines:
+//
+//   - A go statement's goroutine recovers a panic and reports it with the
+//     cell line of the go statement instead of ending the process (goStmt).
+//   - for i := range n, over an integer, becomes for i := 0*(n); i < (n); i++.
+//   - for k, v := range seq, over a function of an earlier cell or a bound
+//     package (a Go 1.23 iterator), becomes seq(func(k K, v V) bool { ...;
+//     return true }), with break and continue as return false and true.
+//   - A loop variable that a closure captures (or whose address is taken) gets
+//     a copy per iteration, as in Go 1.22: the body uses a fresh variable
+//     initialised from the loop's at the top of each iteration.
+//   - A function declaration func f(x T) R { ... } becomes an assignment to
+//     a variable f of type func(T) R declared the first time (see
+//     redefinable), so that a cell that defines f again changes what the
+//     functions of earlier cells call. A method forwards to such a variable
+//     (see method).
+//   - A top-level var declaration whose initialiser reads a variable runs
+//     as a statement (see usesVariable).
+//   - Every loop body starts with tickCall, which calls gonote_rt.Tick after
+//     an interrupt: Tick stops the interrupted cell without stopping other
+//     goroutines, unlike yaegi's own interrupt.
+//   - The builtins clear, min and max (Go 1.21) call gonote_rt.Clear and the
+//     generic gonote_min and gonote_max of the session prelude.
+
+// edit replaces src[off:end] of a cell by text. A blank edit removes a
+// declaration that runs elsewhere (keeping its lines); applyEdits ignores it
+// when asked for that declaration's text.
+type edit struct {
+	off, end int
+	text     string
+	blank    bool
+}
+
+// rewriter collects the edits of one cell.
+type rewriter struct {
+	e     *Engine
+	c     *cell
+	count int
+	s     *segment
+	errs  scanner.ErrorList
+
+	generics map[string]bool       // functions the cell declares: generic or not
+	vars     map[string]*ast.Ident // variables and constants its declarations declare
+	declPos  token.Pos             // of the declaration redefinable looks at
+}
+
+// rewrite computes the cell's edits. The error is a scanner.ErrorList for the
+// constructs gonote cannot run correctly.
+func (e *Engine) rewrite(c *cell, count int) error {
+	rw := &rewriter{e: e, c: c, count: count, generics: map[string]bool{}, vars: map[string]*ast.Ident{}}
+	for _, s := range c.segs {
+		if s.kind != segDecl {
+			continue
+		}
+		for _, d := range s.file.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					rw.generics[d.Name.Name] = d.Type.TypeParams != nil
+				}
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					if vs, ok := sp.(*ast.ValueSpec); ok {
+						for _, n := range vs.Names {
+							rw.vars[n.Name] = n
+						}
+					}
+				}
+			}
+		}
+	}
+	for i := range c.segs {
+		s := &c.segs[i]
+		rw.s = s
+		switch s.kind {
+		case segStmt:
+			for _, st := range s.stmts {
+				rw.genericDefine(st)
+				ast.Inspect(st, rw.visit)
+			}
+		case segDecl:
+			for _, d := range s.file.Decls {
+				rw.genericDefine(d)
+				rw.redefinable(d)
+				ast.Inspect(d, rw.visit)
+			}
+		}
+	}
+	sort.SliceStable(c.edits, func(i, j int) bool { return c.edits[i].off < c.edits[j].off })
+	if len(rw.errs) > 0 {
+		return rw.errs
+	}
+	return nil
+}
+
+// off returns the cell offset of pos.
+func (rw *rewriter) off(pos token.Pos) int {
+	return rw.c.fset.Position(pos).Offset + rw.s.base
+}
+
+func (rw *rewriter) replace(from, to token.Pos, text string) {
+	rw.c.edits = append(rw.c.edits, edit{off: rw.off(from), end: rw.off(to), text: text})
+}
+
+// blank removes n from its segment, keeping its lines.
+func (rw *rewriter) blank(n ast.Node) {
+	text := rw.text(n)
+	rw.c.edits = append(rw.c.edits, edit{rw.off(n.Pos()), rw.off(n.End()), strings.Repeat("\n", strings.Count(text, "\n")), true})
+}
+
+func (rw *rewriter) insert(at token.Pos, text string) {
+	o := rw.off(at)
+	rw.c.edits = append(rw.c.edits, edit{off: o, end: o, text: text})
+}
+
+func (rw *rewriter) text(n ast.Node) string {
+	return rw.c.src[rw.off(n.Pos()):rw.off(n.End())]
+}
+
+func (rw *rewriter) errorf(pos token.Pos, format string, args ...any) {
+	rw.errs.Add(rw.c.fset.Position(pos), fmt.Sprintf(format, args...))
+}
+
+// builtin says whether id is the predeclared name, not one a cell declared.
+func (rw *rewriter) builtin(id *ast.Ident, names ...string) bool {
+	return id.Obj == nil && slices.Contains(names, id.Name) && !rw.e.bound(id.Name)
+}
+
+func (rw *rewriter) visit(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.GoStmt:
+		rw.goStmt(n)
+	case *ast.CallExpr:
+		rw.builtinCall(n)
+	case *ast.RangeStmt:
+		if rw.rangeFunc(n) {
+			return true
+		}
+		rw.insert(n.Body.Lbrace+1, tickCall)
+		rw.rangeInt(n)
+		if n.Tok == token.DEFINE {
+			rw.perIteration(n.Body, false, n.Key, n.Value)
+		}
+	case *ast.ForStmt:
+		rw.insert(n.Body.Lbrace+1, tickCall)
+		if as, ok := n.Init.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			rw.perIteration(n.Body, true, as.Lhs...)
+		}
+	}
+	return true
+}
+
+// goStmt makes the goroutine of a go statement recover a panic and report
+// it (with the cell line of the go statement) instead of ending the
+// process. The goroutine stays yaegi's own: calling an interpreted closure
+// from a goroutine of compiled code while its cell goes on corrupts yaegi's
+// frames. go func(...) { ... }(args) gets a deferred recover at the top of
+// the literal; go f(x, y) becomes
+//
+//	func() { gonote_g0 := f; gonote_g1 := x; go func() { defer ...; gonote_g0(gonote_g1, 2) }() }()
+//
+// which evaluates the function and its arguments in place, as the go
+// statement does (for go f(x, 2)). Literal arguments stay as they are, so
+// that an untyped constant still takes the parameter's type. The receiver
+// of go x.M(...) is evaluated by the goroutine (see below): reassigning x
+// right after the go statement is the one case that differs from Go.
+func (rw *rewriter) goStmt(g *ast.GoStmt) {
+	line := rw.c.fset.Position(g.Pos()).Line - lineOffset
+	id := rw.e.sites.add(site{rw.count, line, strings.TrimSpace(rw.c.lineText(line))})
+	guard := fmt.Sprintf(" defer func() { if r := recover(); r != nil { %s.GoPanic(%d, r) } }();", rtName, id)
+	call := g.Call
+	if fl, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok {
+		rw.insert(fl.Body.Lbrace+1, guard)
+		return
+	}
+	var decl []string
+	hoist := func(x ast.Expr) {
+		name := fmt.Sprintf("gonote_g%d", len(decl))
+		decl = append(decl, name)
+		rw.replace(x.Pos(), x.End(), name)
+	}
+	var values []ast.Expr
+	switch fn := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		if !rw.builtin(fn, builtins...) {
+			values = append(values, call.Fun) // a builtin has no function value
+		}
+	case *ast.SelectorExpr:
+		// A method value x.M or a package's function: yaegi evaluates the
+		// receiver of a method value when it is called, not when it is
+		// made, and hoisting x instead would lose the address of x for a
+		// pointer method; so the goroutine evaluates x.M when it starts.
+	default:
+		values = append(values, call.Fun)
+	}
+	for _, a := range call.Args {
+		if _, lit := ast.Unparen(a).(*ast.BasicLit); !lit {
+			values = append(values, a)
+		}
+	}
+	var texts []string
+	for _, v := range values {
+		texts = append(texts, rw.text(v))
+		hoist(v)
+	}
+	// The variables live in a function's frame: yaegi loses variables of a
+	// block at the top level of a cell when a goroutine outlives the cell.
+	prefix := "func() { "
+	for i := range decl {
+		prefix += decl[i] + " := " + texts[i] + "; "
+	}
+	rw.replace(g.Go, g.Go+2, prefix+"go func() {"+guard)
+	rw.insert(call.End(), " }() }()")
+}
+
+// builtinCall redirects clear, min and max to the session's implementations.
+func (rw *rewriter) builtinCall(call *ast.CallExpr) {
+	fn, ok := call.Fun.(*ast.Ident)
+	if !ok || !rw.builtin(fn, "clear", "min", "max") {
+		return
+	}
+	if fn.Name == "clear" {
+		rw.replace(fn.Pos(), fn.End(), rtName+".Clear")
+		return
+	}
+	rw.replace(fn.Pos(), fn.End(), "gonote_"+fn.Name)
+	// The generic stand-in takes its type from the first argument, where the
+	// builtin takes it from all: put a typed argument, or a floating-point
+	// constant, first. min and max do not depend on the order.
+	anchor := -1
+	for i, a := range call.Args {
+		if _, lit := ast.Unparen(a).(*ast.BasicLit); !lit {
+			anchor = i
+			break
+		}
+	}
+	if anchor < 0 {
+		for i, a := range call.Args {
+			if l, ok := ast.Unparen(a).(*ast.BasicLit); ok && l.Kind == token.FLOAT {
+				anchor = i
+				break
+			}
+		}
+	}
+	if anchor > 0 {
+		a, b := call.Args[0], call.Args[anchor]
+		rw.replace(a.Pos(), a.End(), rw.text(b))
+		rw.replace(b.Pos(), b.End(), rw.text(a))
+	}
+	if len(call.Args) == 0 {
+		return
+	}
+	// All constants: yaegi cannot infer a type parameter from an untyped
+	// constant, so give the first the constant's default type.
+	first := call.Args[max(anchor, 0)]
+	if l, ok := ast.Unparen(first).(*ast.BasicLit); ok {
+		typ := map[token.Token]string{token.INT: "int", token.FLOAT: "float64", token.CHAR: "rune", token.STRING: "string"}[l.Kind]
+		if anchor > 0 {
+			// The swap above moved it to the front.
+			rw.c.edits[len(rw.c.edits)-2].text = typ + "(" + rw.text(first) + ")"
+		} else if typ != "" {
+			rw.replace(first.Pos(), first.End(), typ+"("+rw.text(first)+")")
+		}
+	}
+}
+
+// rangeInt turns a range over an integer into a three-clause loop.
+func (rw *rewriter) rangeInt(r *ast.RangeStmt) {
+	if r.Value != nil || !rw.isInt(r.X, 0) {
+		return
+	}
+	x := "(" + rw.text(r.X) + ")"
+	if strings.Contains(x, "\n") {
+		return
+	}
+	k := "gonote_k"
+	tok := ":="
+	if r.Key != nil {
+		k = rw.text(r.Key)
+		tok = r.Tok.String()
+	}
+	from := r.Range
+	if r.Key != nil {
+		from = r.Key.Pos()
+	}
+	rw.replace(from, r.X.End(), fmt.Sprintf("%s %s 0*%s; %[1]s < %[4]s; %[1]s++", k, tok, x, x))
+}
+
+var basicTypes = append([]string{"float32", "float64", "string", "bool", "complex64", "complex128", "any", "error"}, intTypes...)
+
+var intTypes = []string{"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "byte", "rune"}
+
+// isInt says whether x is an integer expression, as far as the syntax and
+// the session's variables tell.
+func (rw *rewriter) isInt(x ast.Expr, depth int) bool {
+	if depth > 8 {
+		return false
+	}
+	switch x := x.(type) {
+	case *ast.BasicLit:
+		return x.Kind == token.INT || x.Kind == token.CHAR
+	case *ast.ParenExpr:
+		return rw.isInt(x.X, depth+1)
+	case *ast.UnaryExpr:
+		return rw.isInt(x.X, depth+1)
+	case *ast.BinaryExpr:
+		switch x.Op {
+		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.AND, token.OR, token.XOR, token.SHL, token.SHR, token.AND_NOT:
+			return rw.isInt(x.X, depth+1) || rw.isInt(x.Y, depth+1)
+		}
+	case *ast.CallExpr:
+		if fn, ok := x.Fun.(*ast.Ident); ok && fn.Obj == nil {
+			return slices.Contains([]string{"len", "cap"}, fn.Name) && !rw.e.bound(fn.Name) || slices.Contains(intTypes, fn.Name)
+		}
+	case *ast.Ident:
+		if x.Obj == nil {
+			if v := rw.vars[x.Name]; v != nil && v.Obj != nil {
+				x = v
+			} else {
+				return rw.e.sessionInt(x.Name)
+			}
+		}
+		switch d := x.Obj.Decl.(type) {
+		case *ast.AssignStmt:
+			if len(d.Lhs) == len(d.Rhs) {
+				for i, l := range d.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Obj == x.Obj {
+						return rw.isInt(d.Rhs[i], depth+1)
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			if t, ok := d.Type.(*ast.Ident); ok {
+				return slices.Contains(intTypes, t.Name)
+			}
+			for i, n := range d.Names {
+				if n.Obj == x.Obj && i < len(d.Values) {
+					return rw.isInt(d.Values[i], depth+1)
+				}
+			}
+		}
+	}
+	return false
+}
+
+// sessionInt says whether name is a variable or constant of an earlier cell
+// holding an integer.
+func (e *Engine) sessionInt(name string) bool {
+	e.symMu.RLock()
+	kind := e.names[name]
+	e.symMu.RUnlock()
+	if kind != "var" && kind != "const" {
+		return false
+	}
+	v, err := e.yi.Eval(name)
+	if err != nil || !v.IsValid() {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}
+
+// perIteration gives the loop variables vars a copy per iteration when the
+// body captures them in a closure or takes their address. yaegi shares one
+// variable across iterations (Go before 1.22), and miscompiles i := i, so
+// the body's uses are renamed to a copy made at the top of the body. In a
+// three-clause loop (threeClause) the copy would hide changes the body makes
+// to the variable from the loop's post statement, so that case is refused.
+func (rw *rewriter) perIteration(body *ast.BlockStmt, threeClause bool, vars ...ast.Expr) {
+	objs := map[*ast.Object]string{}
+	for _, v := range vars {
+		if id, ok := v.(*ast.Ident); ok && id.Obj != nil && id.Name != "_" {
+			objs[id.Obj] = id.Name
+		}
+	}
+	if len(objs) == 0 || !captures(body, objs) {
+		return
+	}
+	if threeClause {
+		for obj, name := range objs {
+			if p := assigns(body, obj); p.IsValid() {
+				rw.errorf(p, "loop variable %s is captured by a closure and changed in the loop body: "+
+					"gonote cannot give it Go 1.22 per-iteration semantics here; copy it into a new variable for the closure", name)
+				return
+			}
+		}
+	}
+	var decl strings.Builder
+	for obj, name := range objs {
+		fmt.Fprintf(&decl, " gonote_%s := %[1]s;", name)
+		ast.Inspect(body, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Obj == obj {
+				rw.replace(id.Pos(), id.End(), "gonote_"+name)
+			}
+			return true
+		})
+	}
+	rw.insert(body.Lbrace+1, decl.String())
+}
+
+// captures says whether a function literal in body uses one of objs, or
+// body takes the address of one.
+func captures(body ast.Node, objs map[*ast.Object]string) bool {
+	found := false
+	uses := func(n ast.Node) bool {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Obj != nil && objs[id.Obj] != "" {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			uses(n)
+			return false
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				uses(n.X)
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// assigns returns the position of a statement in body that changes obj.
+func assigns(body ast.Node, obj *ast.Object) token.Pos {
+	var at token.Pos
+	is := func(x ast.Expr) bool {
+		id, ok := x.(*ast.Ident)
+		return ok && id.Obj == obj
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if slices.ContainsFunc(n.Lhs, is) && n.Tok != token.DEFINE {
+				at = n.Pos()
+			}
+		case *ast.IncDecStmt:
+			if is(n.X) {
+				at = n.Pos()
+			}
+		}
+		return !at.IsValid()
+	})
+	return at
+}
+
+// applyEdits returns src[start:end] of the cell with the edits inside it.
+func (c *cell) applyEdits(start, end int) string {
+	var b strings.Builder
+	at := start
+	for _, ed := range c.edits {
+		if ed.off < start || ed.end > end || ed.off < at || ed.blank && ed.off == start && ed.end == end {
+			continue
+		}
+		b.WriteString(c.src[at:ed.off])
+		b.WriteString(ed.text)
+		at = ed.end
+	}
+	b.WriteString(c.src[at:end])
+	return b.String()
+}
+
+// genericDefine refuses a top-level variable initialised directly by a call
+// of a generic function: yaegi v0.16.1 panics or, worse, stores a zero value
+// for x := g(y) and var x = g(y) at the top level, while it computes g(y)
+// right inside functions and inside larger expressions.
+func (rw *rewriter) genericDefine(n ast.Node) {
+	var values []ast.Expr
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		if n.Tok == token.DEFINE {
+			values = n.Rhs
+		}
+	case *ast.DeclStmt:
+		rw.genericDefine(n.Decl)
+	case *ast.GenDecl:
+		if n.Tok == token.VAR {
+			for _, sp := range n.Specs {
+				values = append(values, sp.(*ast.ValueSpec).Values...)
+			}
+		}
+	}
+	for _, v := range values {
+		if rw.e.hasGenericCall(v, rw.generics) {
+			rw.errorf(v.Pos(), "yaegi cannot initialise a variable at the top level of a cell directly from a call of a generic function (%s): "+
+				"convert the result, e.g. x := int(min(a, b)), or compute it inside a function", rw.text(v))
+		}
+	}
+}
+
+// genericCall says whether x is a call of min, max or a generic function a
+// cell declared (local lists the current cell's functions).
+func (e *Engine) genericCall(x ast.Expr, local map[string]bool) bool {
+	call, ok := ast.Unparen(x).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fun := call.Fun
+	switch f := fun.(type) {
+	case *ast.IndexExpr:
+		fun = f.X
+	case *ast.IndexListExpr:
+		fun = f.X
+	}
+	id, ok := fun.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	if g, ok := local[id.Name]; ok {
+		return g
+	}
+	if (id.Name == "min" || id.Name == "max") && !e.bound(id.Name) {
+		return true
+	}
+	e.symMu.RLock()
+	defer e.symMu.RUnlock()
+	return e.generic[id.Name]
+}
+
+// redefinable turns a function declaration into the assignment of a function
+// literal to a variable of the function's type, so that redefining the
+// function reaches its callers: yaegi binds a call of a declared function
+// once, when the caller is compiled. The variable is declared (by a
+// declaration run before the segment) when the session has no function of
+// that name and type yet; the declaration itself becomes the statement
+// f = func(x T) R { ... }, run after the rest of its segment. Generic functions, methods, init and main stay
+// declarations. Changing a type or a method in a later cell is refused,
+// since yaegi would silently keep the first (yaegi #1673).
+func (rw *rewriter) redefinable(d ast.Decl) {
+	rw.declPos = d.Pos()
+	switch d := d.(type) {
+	case *ast.GenDecl:
+		if d.Tok == token.VAR && rw.usesVariable(d) {
+			// It runs as a statement, after the functions of the segment
+			// are assigned.
+			rw.blank(d)
+			pos := rw.c.fset.Position(d.Pos())
+			rw.s.postVar = append(rw.s.postVar, postAssign{
+				from: rw.off(d.Pos()), to: rw.off(d.End()),
+				line: pos.Line - lineOffset, col: pos.Column,
+			})
+			return
+		}
+		if d.Tok == token.TYPE {
+			for _, sp := range d.Specs {
+				ts := sp.(*ast.TypeSpec)
+				rw.checkSame("type "+ts.Name.Name, ts, "type "+ts.Name.Name)
+			}
+		}
+		return
+	case *ast.FuncDecl:
+		if d.Recv != nil {
+			if len(d.Recv.List) == 1 {
+				rw.method(d)
+			}
+			return
+		}
+		if d.Type.TypeParams != nil || d.Body == nil || slices.Contains([]string{"init", "main", "_"}, d.Name.Name) {
+			return
+		}
+		typ := "func" + rw.signature(d.Type)
+		rw.e.symMu.RLock()
+		declared := rw.e.names[d.Name.Name] == "func" && rw.e.funcType[d.Name.Name] == typ
+		rw.e.symMu.RUnlock()
+		if !declared {
+			pos := rw.c.fset.Position(d.Pos())
+			rw.s.pre = append(rw.s.pre, preDecl{
+				src:  "\n" + pad(pos.Line-lineOffset, pos.Column) + "var " + d.Name.Name + " " + typ,
+				name: d.Name.Name, typ: typ,
+			})
+		}
+		// The declaration leaves the segment (its lines stay, blank) and
+		// runs after it as an assignment statement.
+		rw.blank(d)
+		pos := rw.c.fset.Position(d.Pos())
+		rw.s.post = append(rw.s.post, postAssign{
+			prefix: d.Name.Name + " = func",
+			line:   pos.Line - lineOffset,
+			col:    pos.Column,
+			name:   d.Name.Name,
+			from:   rw.off(d.Type.Params.Pos()),
+			to:     rw.off(d.End()),
+		})
+	}
+}
+
+// usesVariable says whether d refers to a variable of the session or a
+// function that this cell declares (which redefinable turns into a
+// variable): yaegi v0.16.1 rejects a top-level var declaration whose
+// initialiser reads another top-level variable ("variable definition
+// loop"), while it runs the same declaration as a statement.
+func (rw *rewriter) usesVariable(d *ast.GenDecl) bool {
+	found := false
+	ast.Inspect(d, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		if generic, declared := rw.generics[id.Name]; declared {
+			found = !generic
+			return !found
+		}
+		rw.e.symMu.RLock()
+		kind := rw.e.names[id.Name]
+		generic := rw.e.generic[id.Name]
+		rw.e.symMu.RUnlock()
+		found = kind == "var" || kind == "func" && !generic
+		return !found
+	})
+	return found
+}
+
+// method makes a method redefinable: the method forwards to a variable
+// holding a function literal with the receiver as first parameter, so that
+// a later cell changes the method by assigning the variable. The method
+// leaves its segment (its lines stay, blank); after the segment, the first
+// time, a declaration of the variable and of the forwarding method runs,
+// then the assignment of the literal. A method of a generic type, or a
+// change of a method's signature, is checked as a type is (checkSame).
+func (rw *rewriter) method(d *ast.FuncDecl) {
+	recv := d.Recv.List[0]
+	tname := typeName(recv.Type)
+	key := "method " + tname + "." + d.Name.Name
+	what := "method " + d.Name.Name + " of " + tname
+	if _, generic := ast.Unparen(recv.Type).(*ast.IndexExpr); generic || tname == "?" || d.Body == nil || d.Type.TypeParams != nil {
+		rw.checkSame(key, d, what)
+		return
+	}
+	if st, ok := recv.Type.(*ast.StarExpr); ok {
+		if _, generic := st.X.(*ast.IndexExpr); generic {
+			rw.checkSame(key, d, what)
+			return
+		}
+	}
+	recvType := rw.text(recv.Type)
+	sig := rw.signature(d.Type)
+	// The signature, receiver included, is what must not change.
+	rw.checkSameText(key, "func ("+recvType+") "+d.Name.Name+sig, what)
+	v := "gonote_m_" + tname + "_" + d.Name.Name
+	rw.e.symMu.RLock()
+	_, declared := rw.e.declText[key]
+	rw.e.symMu.RUnlock()
+	if !declared {
+		var params, args []string
+		n := 0
+		for _, f := range d.Type.Params.List {
+			t := strings.Join(strings.Fields(rw.text(f.Type)), " ")
+			for range max(1, len(f.Names)) {
+				p := fmt.Sprintf("gonote_p%d", n)
+				n++
+				params = append(params, p+" "+t)
+				if strings.HasPrefix(t, "...") {
+					p += "..."
+				}
+				args = append(args, p)
+			}
+		}
+		call := v + "(" + strings.Join(append([]string{"gonote_recv"}, args...), ", ") + ")"
+		if d.Type.Results.NumFields() > 0 {
+			call = "return " + call
+		}
+		_, results, _ := strings.Cut(sig, ") ")
+		_, inner, _ := strings.Cut(sig, "(")
+		inner, _, _ = strings.Cut(inner, ")")
+		ft := "func(" + strings.Join(append([]string{recvType}, strings.Split(inner, ", ")...), ", ")
+		if inner == "" {
+			ft = "func(" + recvType
+		}
+		ft += ") " + results
+		rw.s.postDecl = append(rw.s.postDecl, fmt.Sprintf("\nvar %s %s\nfunc (gonote_recv %s) %s(%s) %s { %s }",
+			v, ft, recvType, d.Name.Name, strings.Join(params, ", "), results, call))
+	}
+	name := "_"
+	if len(recv.Names) == 1 {
+		name = recv.Names[0].Name
+	}
+	sep := ", "
+	if d.Type.Params.NumFields() == 0 {
+		sep = ""
+	}
+	rw.blank(d)
+	pos := rw.c.fset.Position(d.Pos())
+	rw.s.post = append(rw.s.post, postAssign{
+		prefix: v + " = func(" + name + " " + recvType + sep,
+		from:   rw.off(d.Type.Params.Opening + 1),
+		to:     rw.off(d.End()),
+		line:   pos.Line - lineOffset,
+		col:    pos.Column,
+		name:   tname + "." + d.Name.Name,
+	})
+}
+
+// checkSame refuses a declaration whose text differs from the one an earlier
+// cell made under key.
+func (rw *rewriter) checkSame(key string, n ast.Node, what string) {
+	rw.checkSameText(key, strings.Join(strings.Fields(rw.text(n)), " "), what)
+}
+
+// checkSameText is checkSame for a text.
+func (rw *rewriter) checkSameText(key, text, what string) {
+	rw.e.symMu.RLock()
+	old, ok := rw.e.declText[key]
+	rw.e.symMu.RUnlock()
+	if ok && old != text {
+		rw.errorf(rw.declPos, "%s is already defined differently by an earlier cell, and yaegi cannot redefine types or change the signature of methods (yaegi #1673): "+
+			"use a new name, or %%reset to start a fresh session", what)
+		return
+	}
+	rw.s.texts = append(rw.s.texts, [2]string{key, text})
+}
+
+// typeName returns the name of a receiver type: T for T, *T and T[P].
+func typeName(x ast.Expr) string {
+	switch x := x.(type) {
+	case *ast.StarExpr:
+		return typeName(x.X)
+	case *ast.IndexExpr:
+		return typeName(x.X)
+	case *ast.IndexListExpr:
+		return typeName(x.X)
+	case *ast.Ident:
+		return x.Name
+	}
+	return "?"
+}
+
+// signature returns the parameter and result types of t without names:
+// "(int, string) error", the identity of the function variable's type.
+func (rw *rewriter) signature(t *ast.FuncType) string {
+	list := func(fl *ast.FieldList) []string {
+		var out []string
+		if fl == nil {
+			return out
+		}
+		for _, f := range fl.List {
+			ts := strings.Join(strings.Fields(rw.text(f.Type)), " ")
+			for range max(1, len(f.Names)) {
+				out = append(out, ts)
+			}
+		}
+		return out
+	}
+	sig := "(" + strings.Join(list(t.Params), ", ") + ")"
+	if res := list(t.Results); len(res) == 1 {
+		sig += " " + res[0]
+	} else if len(res) > 1 {
+		sig += " (" + strings.Join(res, ", ") + ")"
+	}
+	return sig
+}
+
+// hasGenericCall says whether x calls a generic function (see genericCall)
+// other than inside a function literal or as the operand of a conversion to
+// a basic type, where yaegi gets its value right.
+func (e *Engine) hasGenericCall(x ast.Expr, local map[string]bool) bool {
+	found := false
+	ast.Inspect(x, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := n.Fun.(*ast.Ident); ok && id.Obj == nil && slices.Contains(basicTypes, id.Name) && !e.bound(id.Name) {
+				return false
+			}
+			if e.genericCall(n, local) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// rangeFunc rewrites a range over an iterator function into a call of it
+// with the loop body as the yield function, when the session can tell the
+// iterator's type without running anything: seq is a variable or function of
+// an earlier cell, or a call of one or of a bound function. It reports
+// whether it did; a body that returns or jumps out of the loop is refused
+// with an error saying how to write it.
+func (rw *rewriter) rangeFunc(r *ast.RangeStmt) bool {
+	t := rw.e.exprType(r.X)
+	if t == nil || t.Kind() != reflect.Func || t.NumIn() != 1 || t.NumOut() != 0 {
+		return false
+	}
+	y := t.In(0)
+	if y.Kind() != reflect.Func || y.NumOut() != 1 || y.Out(0).Kind() != reflect.Bool || y.NumIn() > 2 {
+		return false
+	}
+	if r.Tok == token.ASSIGN {
+		rw.errorf(r.Pos(), "range over a function with = is not supported here: use := (gonote calls the iterator with the loop body as its yield function)")
+		return true
+	}
+	vars := []ast.Expr{r.Key, r.Value}
+	params := make([]string, y.NumIn())
+	for i := range params {
+		name := "_"
+		if id, ok := vars[i].(*ast.Ident); ok && vars[i] != nil {
+			name = id.Name
+		}
+		typ := y.In(i).String()
+		if strings.Contains(typ, "main.") || strings.Contains(typ, "interp.") {
+			return false
+		}
+		params[i] = name + " " + typ
+	}
+	if bad := rw.yieldBody(r.Body); bad.IsValid() {
+		rw.errorf(bad, "return, goto, defer and labelled break or continue in the body of a range over a function are not supported by gonote: "+
+			"collect what the loop finds in a variable and act on it after the loop")
+		return true
+	}
+	from := r.For
+	rw.replace(from, r.Body.Lbrace+1, rw.text(r.X)+"(func("+strings.Join(params, ", ")+") bool {")
+	rw.replace(r.Body.Rbrace, r.Body.Rbrace+1, "; return true })")
+	return true
+}
+
+// yieldBody rewrites the break and continue statements of a range-over-func
+// body into returns of the yield function, and returns the position of a
+// statement it cannot rewrite.
+func (rw *rewriter) yieldBody(body *ast.BlockStmt) token.Pos {
+	var bad token.Pos
+	var walk func(n ast.Node, inLoop, inSwitch bool)
+	walk = func(n ast.Node, inLoop, inSwitch bool) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if bad.IsValid() {
+				return false
+			}
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ReturnStmt, *ast.DeferStmt, *ast.LabeledStmt:
+				bad = n.Pos()
+			case *ast.ForStmt:
+				walk(n.Body, true, false)
+				return false
+			case *ast.RangeStmt:
+				walk(n.Body, true, false)
+				return false
+			case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				var b *ast.BlockStmt
+				switch n := n.(type) {
+				case *ast.SwitchStmt:
+					b = n.Body
+				case *ast.TypeSwitchStmt:
+					b = n.Body
+				case *ast.SelectStmt:
+					b = n.Body
+				}
+				walk(b, inLoop, true)
+				return false
+			case *ast.BranchStmt:
+				if n.Label != nil || n.Tok == token.GOTO {
+					bad = n.Pos()
+					return false
+				}
+				switch {
+				case n.Tok == token.BREAK && !inLoop && !inSwitch:
+					rw.replace(n.Pos(), n.End(), "return false")
+				case n.Tok == token.CONTINUE && !inLoop:
+					rw.replace(n.Pos(), n.End(), "return true")
+				}
+			}
+			return true
+		})
+	}
+	for _, st := range body.List {
+		walk(st, false, false)
+	}
+	return bad
+}
+
+// exprType returns the type of x when the session can tell it without
+// running anything: a name of an earlier cell or a bound package, or a call
+// of a function so named (its first result). Otherwise nil.
+func (e *Engine) exprType(x ast.Expr) reflect.Type {
+	call, isCall := ast.Unparen(x).(*ast.CallExpr)
+	name := x
+	if isCall {
+		name = call.Fun
+	}
+	if !isName(name) {
+		return nil
+	}
+	root := name
+	for {
+		sel, ok := root.(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		root = sel.X
+	}
+	id := root.(*ast.Ident)
+	if id.Obj != nil {
+		return nil // declared by this cell: not run yet
+	}
+	e.symMu.RLock()
+	kind := e.names[id.Name]
+	_, isPkg := e.pkgs[id.Name]
+	e.symMu.RUnlock()
+	if !isPkg && kind != "var" && kind != "func" {
+		return nil
+	}
+	v, err := e.yi.Eval(exprText(name))
+	if err != nil || !v.IsValid() {
+		return nil
+	}
+	t := v.Type()
+	if !isCall {
+		return t
+	}
+	if t.Kind() != reflect.Func || t.NumOut() == 0 {
+		return nil
+	}
+	return t.Out(0)
+}
