@@ -68,6 +68,7 @@ notebook: deps install
 bench: bench-deps build
 	$(PYTHON) bench/kernel_latency.py $(BENCH_ARGS)
 	$(PYTHON) bench/display_vs_matplotlib.py
+	$(PYTHON) bench/interp_vs_python.py
 
 clean:
 	rm -rf bin build

@@ -86,6 +86,24 @@ class DisplayTest(unittest.TestCase):
         self.assertIn("100%", last["text/plain"])
         self.assertIn("<progress", last["text/html"])
 
+    def test_tensor_result_is_a_table_and_a_repr(self):
+        """A tensor as the cell's value shows PyTorch's repr as text/plain and a table as
+        text/html, with a caption giving shape, dtype and device."""
+        msgs = self.run_ok("tensor.New([][]float32{{1, 2}, {3, 4.5}})")
+        data = of_type(msgs, "execute_result")[0]["content"]["data"]
+        self.assertEqual(data["text/plain"], "tensor([[1.0000, 2.0000],\n        [3.0000, 4.5000]])")
+        self.assertIn("<td>4.5000</td>", data["text/html"])
+        self.assertIn("shape (2, 2) · float32 · cpu", data["text/html"])
+
+    def test_tensor_error_reads_like_pytorch(self):
+        """A tensor error in a cell is a RuntimeError with PyTorch's wording."""
+        reply, msgs = execute(self.kc, "tensor.Zeros(3).Add(tensor.Zeros(4))")
+        content = reply["content"]
+        self.assertEqual(content["status"], "error")
+        self.assertEqual(content["ename"], "RuntimeError")
+        self.assertEqual(content["evalue"],
+                         "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0")
+
     def test_bad_plot_input_is_an_error_not_a_crash(self):
         """Wrong input to a plot fails the cell with the reason; the kernel stays."""
         reply, msgs = execute(self.kc, 'display.Plot("abc")')

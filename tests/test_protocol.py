@@ -540,3 +540,57 @@ class UnknownMessageTest(SharedKernel):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CellSafetyTest(FreshKernel):
+    """No cell can kill or wedge the kernel (issue 3): interrupts end sleeps and channel
+    waits, goroutine panics and os.Exit are reported, and the session goes on."""
+
+    def interrupt_running(self, code):
+        msg_id = self.kc.execute(code)
+        time.sleep(0.3)
+        self.km.interrupt_kernel()
+        t0 = time.monotonic()
+        reply = wait_reply(self.kc, msg_id)
+        elapsed = time.monotonic() - t0
+        collect_iopub(self.kc, msg_id)
+        return reply, elapsed
+
+    def test_interrupt_ends_sleep_and_channel_wait(self):
+        for code in ("time.Sleep(time.Hour)", "<-make(chan int)"):
+            with self.subTest(code=code):
+                reply, elapsed = self.interrupt_running(code)
+                self.assertEqual(reply["content"]["status"], "error")
+                self.assertEqual(reply["content"]["ename"], "Interrupted")
+                self.assertLess(elapsed, INTERRUPT_DEADLINE, f"{code} ended {elapsed:.2f} s after the interrupt")
+                msgs = self.run_ok("fmt.Println(\"next\")")
+                self.assertEqual(stream_text(msgs), "next\n")
+
+    def test_goroutine_panic_is_reported_not_fatal(self):
+        msgs = self.run_ok('go func() { panic("x") }()\ntime.Sleep(200 * time.Millisecond)')
+        err = stream_text(msgs, "stderr")
+        self.assertIn("panic: x", err)
+        self.assertIn("in a goroutine started at cell", err)
+        self.assertTrue(self.km.is_alive())
+        self.assertEqual(result_text(self.run_ok("1 + 1")), "2")
+
+    def test_os_exit_ends_the_cell_only(self):
+        reply, msgs = execute(self.kc, "os.Exit(3)")
+        self.assertEqual(reply["content"]["status"], "error", describe(reply, msgs))
+        self.assertTrue(self.km.is_alive())
+        self.assertEqual(result_text(self.run_ok("2 * 21")), "42")
+
+
+class CompletionInspectionTest(SharedKernel):
+    """complete_request and inspect_request through jupyter_client."""
+
+    def test_complete_package_member(self):
+        reply = wait_reply(self.kc, self.kc.complete("strings.To", 10))
+        self.assertIn("strings.ToUpper", reply["content"]["matches"])
+        self.assertEqual(reply["content"]["cursor_start"], 0)
+        self.assertEqual(reply["content"]["cursor_end"], 10)
+
+    def test_inspect_shows_doc(self):
+        reply = wait_reply(self.kc, self.kc.inspect("strings.ToUpper", 10))
+        self.assertTrue(reply["content"]["found"])
+        self.assertIn("ToUpper returns", reply["content"]["data"]["text/plain"])

@@ -1,0 +1,89 @@
+"""The curriculum notebooks (notebooks/*.ipynb) run top to bottom on this machine
+without an error output, and their key cells show what the text around them says.
+
+    GONOTE_BIN=bin/gonote /usr/bin/python3 -m unittest tests/test_notebooks.py -v
+"""
+
+import glob
+import os
+import sys
+import unittest
+
+import nbformat
+from nbclient import NotebookClient
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+NOTEBOOKS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "notebooks")
+
+
+def text(cell):
+    """All the text a cell shows: streams and text/plain of results and displays."""
+    parts = []
+    for o in cell.outputs:
+        if o.output_type == "stream":
+            parts.append(o.text)
+        elif o.output_type in ("execute_result", "display_data"):
+            parts.append(o.data.get("text/plain", ""))
+    return "".join(parts)
+
+
+class NotebooksTest(unittest.TestCase):
+    executed = {}
+
+    @classmethod
+    def setUpClass(cls):
+        for path in sorted(glob.glob(os.path.join(NOTEBOOKS, "*.ipynb"))):
+            nb = nbformat.read(path, as_version=4)
+            # allow_errors: a failing cell is reported by the test, with its text.
+            NotebookClient(nb, kernel_name=harness.KERNEL_NAME, timeout=120, allow_errors=True,
+                           resources={"metadata": {"path": NOTEBOOKS}}).execute()
+            cls.executed[os.path.basename(path)] = nb
+
+    def cell(self, notebook, cell_id):
+        for c in self.executed[notebook].cells:
+            if c.get("id") == cell_id:
+                return c
+        self.fail(f"{notebook} has no cell {cell_id}")
+
+    def test_no_error_outputs(self):
+        self.assertGreaterEqual(len(self.executed), 4, "the curriculum notebooks are missing")
+        for name, nb in self.executed.items():
+            for c in nb.cells:
+                for o in c.get("outputs", []):
+                    with self.subTest(notebook=name, cell=c.get("id")):
+                        self.assertNotEqual(o.output_type, "error", f"{o.get('ename')}: {o.get('evalue')}")
+                        self.assertFalse(o.output_type == "stream" and o.name == "stderr", o.get("text"))
+
+    def test_tensors_show_as_tables(self):
+        result = [o for o in self.cell("01-tensors.ipynb", "01-02").outputs if o.output_type == "execute_result"][0]
+        self.assertIn("tensor([[1., 2., 3.],", result.data["text/plain"])
+        self.assertIn("<table>", result.data.get("text/html", ""))
+
+    def test_view_error_is_pytorchs(self):
+        self.assertIn("view size is not compatible with input tensor's size and stride", text(self.cell("01-tensors.ipynb", "01-17")))
+
+    def test_views_share_memory(self):
+        self.assertIn("tensor([100,   1,   2,", text(self.cell("01-tensors.ipynb", "01-15")))
+
+    def test_broadcast_error_is_pytorchs(self):
+        self.assertIn("The size of tensor a (4) must match the size of tensor b (3) at non-singleton dimension 1",
+                      text(self.cell("02-broadcasting-and-indexing.ipynb", "02-06")))
+
+    def test_zero_copy_sees_the_change(self):
+        out = text(self.cell("04-zero-copy.ipynb", "04-01"))
+        self.assertIn("shared: tensor([[100.,", out)
+        self.assertIn("copied: tensor([1., 2.,", out)
+
+    def test_figures_are_images(self):
+        for cell_id in ("08-01", "08-02", "08-03", "08-04", "08-05"):
+            outputs = self.cell("08-visualise-and-export.ipynb", cell_id).outputs
+            self.assertTrue(any("image/png" in o.get("data", {}) for o in outputs), cell_id)
+
+    def test_npy_round_trip(self):
+        self.assertIn("same values: true", text(self.cell("08-visualise-and-export.ipynb", "08-09")))
+
+
+if __name__ == "__main__":
+    unittest.main()
