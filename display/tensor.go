@@ -165,12 +165,20 @@ func caption(t *tensor.Tensor) string {
 	if len(dims) == 1 {
 		shape = "(" + dims[0] + ",)"
 	}
-	return fmt.Sprintf("shape %s · %s · %s", shape, t.DType(), t.Device())
+	text := fmt.Sprintf("shape %s · %s · %s", shape, t.DType(), t.Device())
+	switch {
+	case t.GradFn() != nil:
+		text += " · grad_fn=" + html.EscapeString(t.GradFn().Name())
+	case t.RequiresGrad():
+		text += " · requires_grad"
+	}
+	return text
 }
 
-// tensorFloats returns t's values as float64s, flattened, for plots.
+// tensorFloats returns t's values as float64s, flattened, for plots. Plotting
+// reads values only, so a tensor that requires grad is detached first.
 func tensorFloats(t *tensor.Tensor) []float64 {
-	return t.CPU().To(tensor.Float64).Contiguous().Flatten().Float64s()
+	return t.Detach().CPU().To(tensor.Float64).Contiguous().Flatten().Float64s()
 }
 
 // Imshow shows a 2-D tensor (or matrix) as an image of its values with a colour
@@ -183,7 +191,7 @@ func Imshow(matrix any) *Figure {
 // width), as uint8 values or as floats in [0, 1] (clipped), as PyTorch and
 // matplotlib users hold images.
 func ImshowRGB(img *tensor.Tensor) Renderer {
-	t := img.CPU()
+	t := img.Detach().CPU()
 	shape := t.Shape()
 	switch {
 	case len(shape) == 3 && shape[2] == 3:

@@ -44,6 +44,29 @@
 // Library code can turn these panics into errors with [Catch]. Files
 // (SaveNpy, LoadNpy) return errors instead.
 //
+// # Autograd
+//
+// Operations record a graph when grad mode is on and an input requires
+// grad, as in PyTorch: x.RequiresGrad_() marks a leaf, loss.Backward()
+// (or BackwardWith(grad), BackwardOpts with RetainGraph/CreateGraph)
+// accumulates gradients into the leaves' Grad, [Grad] computes gradients
+// functionally (with CreateGraph for second derivatives), [NoGrad] and
+// [EnableGrad] switch recording for a function's duration, and
+// [Tensor.Detach] shares storage without history. Results print their node
+// as grad_fn=<MulBackward0> (see [Tensor.GradFn]); [Graph] draws the graph.
+// Every differentiable op has one rule in grad_rules.go, written with
+// tensor ops; composite ops (Mean, Var, Norm, ...) are differentiated
+// through the primitives they use and show PyTorch's name for the whole.
+// In-place ops bump a version counter shared by views; a backward pass that
+// needs a value changed since it was saved panics with PyTorch's message,
+// and in-place writes to leaves that require grad panic while grad mode is
+// on. SVD and Eigh have no rules yet: they panic when an input
+// requires grad, rather than cut the graph silently; Det's rule needs an
+// invertible matrix. In-place ops on
+// views of tensors in the graph (PyTorch's CopySlices) are refused too.
+// Grad mode is process-wide, not per goroutine. [SetWarningHandler]
+// routes PyTorch's UserWarnings (such as reading Grad of a non-leaf).
+//
 // # Devices and backends
 //
 // Every operation is written once, here, on the primitives of
@@ -69,7 +92,8 @@
 // plus cvtColor, [Tensor.ToImage] goes back, and [Tensor.Resize] (CHW) and
 // [Tensor.ResizeHWC] interpolate bilinearly like F.interpolate and
 // cv2.resize. Files: [Tensor.SaveNpy] and
-// [LoadNpy] read and write NumPy's .npy format, and [Tensor.WriteCSV]
+// [LoadNpy] read and write NumPy's .npy format, [SaveSafetensors] and
+// [LoadSafetensors] the safetensors format, and [Tensor.WriteCSV]
 // writes CSV. The .npy code is written here rather than taken from
 // github.com/sbinet/npyio because it is short and moves bytes directly
 // between the file and the six tensor buffer types, where npyio decodes

@@ -27,7 +27,8 @@ func (t *Tensor) Select(dim, index int) *Tensor {
 	}
 	shape := slices.Delete(slices.Clone(t.shape), dim, dim+1)
 	strides := slices.Delete(slices.Clone(t.strides), dim, dim+1)
-	return t.withView(shape, strides, t.offset+index*t.strides[dim])
+	return recordView("SelectBackward0", t, t.withView(shape, strides, t.offset+index*t.strides[dim]),
+		func(z *Tensor) *Tensor { return z.Select(dim, index) })
 }
 
 // Index returns the view t[i0, i1, ...]: each index selects along the next
@@ -44,7 +45,7 @@ func (t *Tensor) Index(indices ...int) *Tensor {
 		r = r.Select(0, i)
 	}
 	if len(indices) == 0 {
-		r = t.withView(t.shape, t.strides, t.offset)
+		r = recordReshape("AliasBackward0", t, t.withView(t.shape, t.strides, t.offset))
 	}
 	return r
 }
@@ -106,7 +107,8 @@ func (t *Tensor) slice(dim int, start, end *int, step int) *Tensor {
 	if count > 0 {
 		off += s * t.strides[dim]
 	}
-	return t.withView(shape, strides, off)
+	return recordView("SliceBackward0", t, t.withView(shape, strides, off),
+		func(z *Tensor) *Tensor { return z.slice(dim, start, end, step) })
 }
 
 // Narrow returns the view of length elements of dim starting at start
@@ -163,7 +165,7 @@ func (t *Tensor) I(spec string) *Tensor {
 	if consuming > t.Dim() {
 		fail(IndexError, "index", "too many indices for tensor of dimension %d", t.Dim())
 	}
-	r := t.withView(t.shape, t.strides, t.offset)
+	r := recordReshape("AliasBackward0", t, t.withView(t.shape, t.strides, t.offset))
 	d := 0 // the dimension of r the next item applies to
 	for _, it := range items {
 		switch {
@@ -252,9 +254,19 @@ func (t *Tensor) IndexSelect(dim int, index *Tensor) *Tensor {
 		fail(RuntimeError, "index_select", "INDICES element is out of DATA bounds, id=%d axis_dim=%d", bad, src.shape[dim])
 	}
 	if t.Dim() == 0 {
-		return out.Reshape()
+		out = out.Reshape()
 	}
-	return out
+	if !needsGrad(t) {
+		return out
+	}
+	shape, dt := t.shape, t.dtype
+	return record("IndexSelectBackward0", out, []*Tensor{t}, func(g *Tensor) []*Tensor {
+		z := zerosOn(g.Device(), dt, shape)
+		if len(shape) == 0 {
+			return []*Tensor{z.Reshape(1).IndexAdd(0, idx, g.Reshape(-1)).Reshape()}
+		}
+		return []*Tensor{z.IndexAdd(dim, idx, g)}
+	})
 }
 
 // Gather returns out[i][j][k] = t[index[i][j][k]][j][k] for dim 0 (and so on
@@ -287,9 +299,17 @@ func (t *Tensor) Gather(dim int, index *Tensor) *Tensor {
 		fail(RuntimeError, "gather", "index %d is out of bounds for dimension %d with size %d", bad, dim, src.shape[dim])
 	}
 	if index.Dim() == 0 {
-		return out.Reshape()
+		out = out.Reshape()
 	}
-	return out
+	if !needsGrad(t) {
+		return out
+	}
+	sshape, dt := src.shape, t.dtype
+	tshape := t.shape
+	return record("GatherBackward0", out, []*Tensor{t}, func(g *Tensor) []*Tensor {
+		z := zerosOn(g.Device(), dt, sshape)
+		return []*Tensor{z.ScatterAdd(dim, idx, g.Reshape(idx.shape...)).Reshape(tshape...)}
+	})
 }
 
 // MaskedSelect returns a 1-D copy of the elements of t where the Bool
@@ -312,18 +332,42 @@ func (t *Tensor) MaskedSelect(mask *Tensor) *Tensor {
 		idx = fromHost(pos, []int{len(pos)}).To(t.Device())
 	}
 	x := t.Expand(shape...)
-	return x.Reshape(-1).IndexSelect(0, idx)
+	return named(x.Reshape(-1).IndexSelect(0, idx), "MaskedSelectBackward0")
 }
 
 // MaskedFill returns a copy of t with value (a Go number or a 0-d tensor)
 // where the Bool tensor mask, broadcast to t's shape, is true.
 func (t *Tensor) MaskedFill(mask *Tensor, value any) *Tensor {
-	out := t.Clone()
-	return out.MaskedFill_(mask, value)
+	v, _ := value.(*Tensor)
+	out := t.plain().Clone().MaskedFill_(mask, v.plain().orNumber(value))
+	if !needsGrad(t, v) {
+		return out
+	}
+	return record("MaskedFillBackward0", out, []*Tensor{t, v}, func(g *Tensor) []*Tensor {
+		var gv *Tensor
+		if wants(v) {
+			gv = Where(mask, g, 0.0).Sum().toDType(v.dtype)
+		}
+		return []*Tensor{g.MaskedFill(mask, 0.0), gv}
+	})
+}
+
+// orNumber returns t as an any, or value when t is nil.
+func (t *Tensor) orNumber(value any) any {
+	if t == nil {
+		return value
+	}
+	return t
 }
 
 // MaskedFill_ writes value into t where mask is true and returns t.
 func (t *Tensor) MaskedFill_(mask *Tensor, value any) *Tensor {
+	v, _ := value.(*Tensor)
+	if needsGrad(t, v) {
+		return t.inPlace("masked_fill_", true, func() *Tensor { return t.MaskedFill(mask, value) }, nil)
+	}
+	t.checkInPlace()
+	defer t.didInPlace("masked_fill_", nil)
 	if mask.dtype != Bool {
 		fail(RuntimeError, "masked_fill_", "masked_fill_ only supports boolean masks, but got mask with dtype %s", mask.dtype)
 	}
@@ -335,8 +379,8 @@ func (t *Tensor) MaskedFill_(mask *Tensor, value any) *Tensor {
 		value = v.Item()
 	}
 	checkInPlaceShape("masked_fill_", t, broadcastShapes(t.shape, mask.shape))
-	v := scalarOf(value, t.dtype, t.Device())
-	t.be().Where(t.view(), mask.expandView(t.shape), v.expandView(t.shape), t.view())
+	fv := scalarOf(value, t.dtype, t.Device())
+	t.be().Where(t.view(), mask.expandView(t.shape), fv.expandView(t.shape), t.view())
 	return t
 }
 
@@ -354,7 +398,20 @@ func Where(cond *Tensor, x, y any) *Tensor {
 	shape := broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape)
 	out := empty("where", cond.Device(), dt, shape)
 	out.be().Where(out.view(), cond.expandView(shape), a.expandView(shape), b.expandView(shape))
-	return out
+	if !needsGrad(a, b) {
+		return out
+	}
+	as, bs := a.shape, b.shape
+	return record("WhereBackward0", out, []*Tensor{a, b}, func(g *Tensor) []*Tensor {
+		var ga, gb *Tensor
+		if wants(a) {
+			ga = sumToShape(Where(cond, g, 0.0), as)
+		}
+		if wants(b) {
+			gb = sumToShape(Where(cond, 0.0, g), bs)
+		}
+		return []*Tensor{ga, gb}
+	})
 }
 
 // Item returns the value of a one-element tensor as a float64 (integers and
@@ -410,8 +467,10 @@ func (t *Tensor) Set(value any, idx ...int) *Tensor {
 		fail(TypeError, "set", "set(): expected a Go number, but got %T", value)
 	}
 	off := t.elemOffset("set", idx)
+	t.checkInPlace()
 	e := &Tensor{buf: t.buf, dtype: t.dtype, offset: off}
 	e.be().Copy(e.view(), scalarOf(value, t.dtype, t.Device()).view())
+	t.didInPlace("set", nil)
 	return t
 }
 
@@ -458,24 +517,52 @@ func elemInt(b backend.Buffer, i int) int64 {
 // and src's. With repeated indices the last write wins. It panics with
 // PyTorch's RuntimeError otherwise.
 func (t *Tensor) Scatter(dim int, index *Tensor, src any) *Tensor {
-	return t.Clone().scatter("scatter", dim, index, src, false)
+	s, _ := src.(*Tensor)
+	out := t.plain().Clone().scatter("scatter", dim, index, s.plain().orNumber(src), false)
+	if !needsGrad(t, s) {
+		return out
+	}
+	name := "ScatterBackward0"
+	if s == nil {
+		name = "ScatterBackward1"
+	}
+	return record(name, out, []*Tensor{t, s}, func(g *Tensor) []*Tensor {
+		var gs *Tensor
+		if wants(s) {
+			gs = g.Gather(dim, index)
+		}
+		return []*Tensor{g.Scatter(dim, index, 0.0), gs}
+	})
 }
 
 // Scatter_ is Scatter in place; it returns t.
 func (t *Tensor) Scatter_(dim int, index *Tensor, src any) *Tensor {
-	return t.scatter("scatter_", dim, index, src, false)
+	s, _ := src.(*Tensor)
+	return t.inPlace("scatter_", t.RequiresGrad() || wants(s), func() *Tensor { return t.Scatter(dim, index, src) },
+		func() { t.scatter("scatter_", dim, index, src, false) })
 }
 
 // ScatterAdd returns a copy of t with the values of src added at the
 // positions index gives along dim, like torch.scatter_add; repeated
 // indices accumulate. The arguments are as for [Tensor.Scatter].
 func (t *Tensor) ScatterAdd(dim int, index *Tensor, src *Tensor) *Tensor {
-	return t.Clone().scatter("scatter_add", dim, index, src, true)
+	out := t.plain().Clone().scatter("scatter_add", dim, index, src.plain(), true)
+	if !needsGrad(t, src) {
+		return out
+	}
+	return record("ScatterAddBackward0", out, []*Tensor{t, src}, func(g *Tensor) []*Tensor {
+		var gs *Tensor
+		if wants(src) {
+			gs = g.Gather(dim, index)
+		}
+		return []*Tensor{g, gs}
+	})
 }
 
 // ScatterAdd_ is ScatterAdd in place; it returns t.
 func (t *Tensor) ScatterAdd_(dim int, index *Tensor, src *Tensor) *Tensor {
-	return t.scatter("scatter_add_", dim, index, src, true)
+	return t.inPlace("scatter_add_", t.RequiresGrad() || wants(src), func() *Tensor { return t.ScatterAdd(dim, index, src) },
+		func() { t.scatter("scatter_add_", dim, index, src, true) })
 }
 
 func (t *Tensor) scatter(op string, dim int, index *Tensor, src any, accumulate bool) *Tensor {
@@ -528,12 +615,32 @@ func (t *Tensor) scatter(op string, dim int, index *Tensor, src any, accumulate 
 // like torch.index_add. index is a 1-D Int64 or Int32 tensor with one
 // entry per slice of source; repeated indices accumulate.
 func (t *Tensor) IndexAdd(dim int, index, source *Tensor) *Tensor {
-	return t.Clone().IndexAdd_(dim, index, source)
+	out := t.plain().Clone().indexAdd(dim, index, source.plain())
+	if !needsGrad(t, source) {
+		return out
+	}
+	return record("IndexAddBackward0", out, []*Tensor{t, source}, func(g *Tensor) []*Tensor {
+		var gs *Tensor
+		if wants(source) {
+			d := dim
+			if g.Dim() == 0 {
+				gs = g.Reshape(1).IndexSelect(0, index).Reshape(source.shape...)
+			} else {
+				gs = g.IndexSelect(d, index).Reshape(source.shape...)
+			}
+		}
+		return []*Tensor{g, gs}
+	})
 }
 
 // IndexAdd_ is IndexAdd in place; it returns t. source must have t's
 // dtype.
 func (t *Tensor) IndexAdd_(dim int, index, source *Tensor) *Tensor {
+	return t.inPlace("index_add_", t.RequiresGrad() || wants(source), func() *Tensor { return t.IndexAdd(dim, index, source) },
+		func() { t.indexAdd(dim, index, source) })
+}
+
+func (t *Tensor) indexAdd(dim int, index, source *Tensor) *Tensor {
 	const op = "index_add_"
 	if index.Dim() > 1 {
 		fail(IndexError, op, "index_add_(): Index is supposed to be a vector, but got dim: %d with type: %s and size: %s",

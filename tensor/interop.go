@@ -10,6 +10,9 @@ import (
 // hostSlice returns the backing slice of t's elements for the slice
 // accessors, checking device, contiguity and dtype.
 func (t *Tensor) hostSlice(op string, want DType) any {
+	if t.RequiresGrad() && IsGradEnabled() {
+		fail(RuntimeError, op, "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead. (gonote: x.Detach().%s())", map[string]string{"float32s": "Float32s", "float64s": "Float64s"}[op])
+	}
 	if d := t.Device(); d.Type != "cpu" {
 		fail(TypeError, op, "can't convert %s device type tensor to a Go slice. Use Tensor.CPU() to copy the tensor to host memory first.", d)
 	}

@@ -23,7 +23,20 @@ func checkMatmulTypes(a, b *Tensor) {
 func bmm3(a, b *Tensor) *Tensor {
 	out := empty("matmul", a.Device(), a.dtype, []int{a.shape[0], a.shape[1], b.shape[2]})
 	out.be().Matmul(out.view(), a.view(), b.view())
-	return out
+	if !needsGrad(a, b) {
+		return out
+	}
+	wa, wb := wants(a), wants(b)
+	return record("BmmBackward0", out, []*Tensor{a, b}, func(g *Tensor) []*Tensor {
+		var ga, gb *Tensor
+		if wa {
+			ga = g.Bmm(b.Transpose(1, 2))
+		}
+		if wb {
+			gb = a.Transpose(1, 2).Bmm(g)
+		}
+		return []*Tensor{ga, gb}
+	}, savedFor(wb, a, wa, b)...)
 }
 
 // keepsBatch reports whether PyTorch multiplies the 3-D x by a matrix as a
@@ -121,7 +134,21 @@ func (t *Tensor) Mm(other *Tensor) *Tensor {
 	if t.shape[1] != other.shape[0] {
 		mmMessage(t.shape[0], t.shape[1], other.shape[0], other.shape[1])
 	}
-	return bmm3(t.Unsqueeze(0), other.Unsqueeze(0)).Squeeze(0)
+	out := bmm3(t.plain().Unsqueeze(0), other.plain().Unsqueeze(0)).Squeeze(0)
+	if !needsGrad(t, other) {
+		return out
+	}
+	wa, wb := wants(t), wants(other)
+	return record("MmBackward0", out, []*Tensor{t, other}, func(g *Tensor) []*Tensor {
+		var ga, gb *Tensor
+		if wa {
+			ga = g.Mm(other.T())
+		}
+		if wb {
+			gb = t.T().Mm(g)
+		}
+		return []*Tensor{ga, gb}
+	}, savedFor(wb, t, wa, other)...)
 }
 
 // Bmm returns the batched product of t (b×n×m) and other (b×m×p), without
@@ -153,7 +180,21 @@ func (t *Tensor) Dot(other *Tensor) *Tensor {
 		fail(RuntimeError, "dot", "inconsistent tensor size, expected tensor [%d] and src [%d] to have the same number of elements, but got %d and %d elements respectively",
 			t.shape[0], other.shape[0], t.shape[0], other.shape[0])
 	}
-	return bmm3(t.Reshape(1, 1, -1), other.Reshape(1, -1, 1)).Reshape()
+	out := bmm3(t.plain().Reshape(1, 1, -1), other.plain().Reshape(1, -1, 1)).Reshape()
+	if !needsGrad(t, other) {
+		return out
+	}
+	wa, wb := wants(t), wants(other)
+	return record("DotBackward0", out, []*Tensor{t, other}, func(g *Tensor) []*Tensor {
+		var ga, gb *Tensor
+		if wa {
+			ga = other.Mul(g)
+		}
+		if wb {
+			gb = t.Mul(g)
+		}
+		return []*Tensor{ga, gb}
+	}, savedFor(wb, t, wa, other)...)
 }
 
 // Outer returns the outer product of two 1-D tensors, with type promotion.
@@ -202,6 +243,18 @@ func fromBatches(t *Tensor, data []float64, shape []int) *Tensor {
 // with PyTorch's RuntimeError for non-square or non-float input and when a
 // matrix is singular.
 func (t *Tensor) Inverse() *Tensor {
+	y := t.plain().inverse()
+	if !needsGrad(t) {
+		return y
+	}
+	// d(A⁻¹) = -A⁻¹ dA A⁻¹, so the gradient is -A⁻ᵀ g A⁻ᵀ.
+	return record("LinalgInvExBackward0", y, []*Tensor{t}, func(g *Tensor) []*Tensor {
+		yt := y.Transpose(-2, -1)
+		return []*Tensor{yt.Matmul(g).Matmul(yt).Neg()}
+	}, y)
+}
+
+func (t *Tensor) inverse() *Tensor {
 	ms := squareBatches("linalg.inv", t)
 	n := t.shape[t.Dim()-1]
 	var data []float64
@@ -247,6 +300,19 @@ func isCondition(err error) bool {
 // Det returns the determinant of a square matrix (0-d) or of each matrix
 // in a batch, through gonum's LU factorisation in float64.
 func (t *Tensor) Det() *Tensor {
+	d := t.plain().det()
+	if !needsGrad(t) {
+		return d
+	}
+	// d det(A) = det(A) tr(A⁻¹ dA): the gradient is g·det(A)·A⁻ᵀ (A must
+	// be invertible; the backward pass panics for a singular A).
+	return record("LinalgDetBackward0", d, []*Tensor{t}, func(g *Tensor) []*Tensor {
+		s := g.Mul(d).Unsqueeze(-1).Unsqueeze(-1)
+		return []*Tensor{s.Mul(t.Inverse().Transpose(-2, -1))}
+	}, t, d)
+}
+
+func (t *Tensor) det() *Tensor {
 	ms := squareBatches("linalg.det", t)
 	data := make([]float64, len(ms))
 	for i, m := range ms {
@@ -266,6 +332,30 @@ func (t *Tensor) Det() *Tensor {
 // torch.linalg.solve. It panics with PyTorch's RuntimeError for mismatched
 // shapes and a singular A.
 func Solve(A, B *Tensor) *Tensor {
+	x := solve(A.plain(), B.plain())
+	if !needsGrad(A, B) {
+		return x
+	}
+	// With A·X = B: gB = A⁻ᵀ g and gA = -gB Xᵀ.
+	wa, wb := wants(A), wants(B)
+	return record("LinalgSolveExBackward0", x, []*Tensor{A, B}, func(g *Tensor) []*Tensor {
+		gb := Solve(A.Transpose(0, 1), g)
+		var ga *Tensor
+		if wa {
+			if x.Dim() == 1 {
+				ga = gb.Outer(x).Neg()
+			} else {
+				ga = gb.Matmul(x.Transpose(0, 1)).Neg()
+			}
+		}
+		if !wb {
+			gb = nil
+		}
+		return []*Tensor{ga, gb}
+	}, A, x)
+}
+
+func solve(A, B *Tensor) *Tensor {
 	if A.Dim() != 2 {
 		fail(RuntimeError, "linalg.solve", "linalg.solve: gonote solves one system at a time: A must be a 2-D matrix, but got shape %s", shapeString(A.shape))
 	}
@@ -313,6 +403,7 @@ func Solve(A, B *Tensor) *Tensor {
 // fullMatrices is true, m×k and k×n otherwise. Singular vectors are only
 // determined up to sign, so they may differ from PyTorch's by a sign.
 func (t *Tensor) SVD(fullMatrices bool) (U, S, Vh *Tensor) {
+	noDerivative("linalg_svd", t)
 	const op = "linalg.svd"
 	if t.Dim() != 2 {
 		fail(RuntimeError, op, "%s: gonote decomposes one matrix at a time: expected a 2-D tensor, but got shape %s", op, shapeString(t.shape))
@@ -350,6 +441,7 @@ func (t *Tensor) SVD(fullMatrices bool) (U, S, Vh *Tensor) {
 // (which reads the lower triangle; gonum reads the upper one, which is the
 // same for a symmetric input). Eigenvectors are only determined up to sign.
 func (t *Tensor) Eigh() (values, vectors *Tensor) {
+	noDerivative("linalg_eigh", t)
 	const op = "linalg.eigh"
 	if t.Dim() != 2 {
 		fail(RuntimeError, op, "%s: gonote decomposes one matrix at a time: expected a 2-D tensor, but got shape %s", op, shapeString(t.shape))

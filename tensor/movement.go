@@ -97,7 +97,7 @@ func (t *Tensor) View(shape ...int) *Tensor {
 	if !ok {
 		fail(RuntimeError, "view", "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
 	}
-	return t.withView(shape, st, t.offset)
+	return recordReshape("ViewBackward0", t, t.withView(shape, st, t.offset))
 }
 
 // Reshape returns a tensor with the same data in a new shape; one size may
@@ -106,9 +106,9 @@ func (t *Tensor) View(shape ...int) *Tensor {
 func (t *Tensor) Reshape(shape ...int) *Tensor {
 	shape = inferShape("reshape", shape, t.Numel())
 	if st, ok := viewStrides(t.shape, t.strides, shape); ok {
-		return t.withView(shape, st, t.offset)
+		return recordReshape("ReshapeAliasBackward0", t, t.withView(shape, st, t.offset))
 	}
-	return t.Contiguous().View(shape...)
+	return named(t.Contiguous().View(shape...), "UnsafeViewBackward0")
 }
 
 // Flatten returns t with dimensions startDim to endDim (default 0 and -1)
@@ -158,7 +158,11 @@ func (t *Tensor) Squeeze(dims ...int) *Tensor {
 			strides = append(strides, t.strides[i])
 		}
 	}
-	return t.withView(shape, strides, t.offset)
+	name := "SqueezeBackward0"
+	if len(dims) > 0 {
+		name = "SqueezeBackward1"
+	}
+	return recordReshape(name, t, t.withView(shape, strides, t.offset))
 }
 
 // Unsqueeze returns a view of t with a dimension of size 1 inserted at dim,
@@ -171,7 +175,7 @@ func (t *Tensor) Unsqueeze(dim int) *Tensor {
 	}
 	shape := slices.Insert(slices.Clone(t.shape), dim, 1)
 	strides := slices.Insert(slices.Clone(t.strides), dim, st)
-	return t.withView(shape, strides, t.offset)
+	return recordReshape("UnsqueezeBackward0", t, t.withView(shape, strides, t.offset))
 }
 
 // Transpose returns a view of t with dimensions dim0 and dim1 swapped.
@@ -179,13 +183,18 @@ func (t *Tensor) Transpose(dim0, dim1 int) *Tensor {
 	if t.Dim() == 0 {
 		t.wrapDim("transpose", dim0)
 		t.wrapDim("transpose", dim1)
-		return t.withView(nil, nil, t.offset)
+		return recordReshape("TransposeBackward0", t, t.withView(nil, nil, t.offset))
 	}
 	dim0, dim1 = t.wrapDim("transpose", dim0), t.wrapDim("transpose", dim1)
 	shape, strides := slices.Clone(t.shape), slices.Clone(t.strides)
 	shape[dim0], shape[dim1] = shape[dim1], shape[dim0]
 	strides[dim0], strides[dim1] = strides[dim1], strides[dim0]
-	return t.withView(shape, strides, t.offset)
+	perm := make([]int, len(shape))
+	for i := range perm {
+		perm[i] = i
+	}
+	perm[dim0], perm[dim1] = dim1, dim0
+	return recordPermute("TransposeBackward0", t, t.withView(shape, strides, t.offset), perm)
 }
 
 // T returns a view of t with its dimensions reversed: the transpose of a
@@ -208,15 +217,17 @@ func (t *Tensor) Permute(dims ...int) *Tensor {
 	}
 	seen := make([]bool, t.Dim())
 	shape, strides := make([]int, len(dims)), make([]int, len(dims))
+	wrapped := make([]int, len(dims))
 	for i, d := range dims {
 		d = t.wrapDim("permute", d)
 		if seen[d] {
 			fail(RuntimeError, "permute", "repeated dim in permute")
 		}
 		seen[d] = true
+		wrapped[i] = d
 		shape[i], strides[i] = t.shape[d], t.strides[d]
 	}
-	return t.withView(shape, strides, t.offset)
+	return recordPermute("PermuteBackward0", t, t.withView(shape, strides, t.offset), wrapped)
 }
 
 // Expand returns a view of t broadcast to the given sizes without copying:
@@ -250,7 +261,7 @@ func (t *Tensor) Expand(sizes ...int) *Tensor {
 				s, old, i, shapeString(sizes), shapeString(t.shape))
 		}
 	}
-	return t.withView(shape, strides, t.offset)
+	return recordExpand(t, t.withView(shape, strides, t.offset))
 }
 
 // ExpandAs returns t expanded to other's shape.
@@ -315,7 +326,10 @@ func (t *Tensor) Contiguous() *Tensor {
 func (t *Tensor) Clone() *Tensor {
 	out := empty("clone", t.Device(), t.dtype, t.shape)
 	out.be().Copy(out.view(), t.view())
-	return out
+	if !needsGrad(t) {
+		return out
+	}
+	return record("CloneBackward0", out, []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g} })
 }
 
 // Cat concatenates tensors along dim. All must have the same shape except
@@ -364,7 +378,20 @@ func Cat(tensors []*Tensor, dim int) *Tensor {
 		out.be().Copy(dst.view(), t.view())
 		pos += t.shape[dim]
 	}
-	return out
+	if !needsGrad(parts...) {
+		return out
+	}
+	return record("CatBackward0", out, parts, func(g *Tensor) []*Tensor {
+		gs := make([]*Tensor, len(parts))
+		pos := 0
+		for i, p := range parts {
+			if wants(p) {
+				gs[i] = g.Narrow(dim, pos, p.shape[dim]).toDType(p.dtype)
+			}
+			pos += p.shape[dim]
+		}
+		return gs
+	})
 }
 
 // Stack joins tensors of equal shape along a new dimension dim.
@@ -380,7 +407,7 @@ func Stack(tensors []*Tensor, dim int) *Tensor {
 		}
 		parts[i] = t.Unsqueeze(dim)
 	}
-	return Cat(parts, dim)
+	return named(Cat(parts, dim), "StackBackward0")
 }
 
 // Split splits t along dim into views: into pieces of size n when size is
@@ -396,7 +423,7 @@ func (t *Tensor) Split(size any, dim int) []*Tensor {
 			fail(RuntimeError, "split", "split_size can only be 0 if dimension size is 0, but got dimension size of %d", n)
 		}
 		if s == 0 {
-			return []*Tensor{t.withView(t.shape, t.strides, t.offset)}
+			return []*Tensor{recordReshape("SplitBackward0", t, t.withView(t.shape, t.strides, t.offset))}
 		}
 		for p := 0; p < n || (n == 0 && p == 0); p += s {
 			sizes = append(sizes, min(s, n-p))
@@ -419,7 +446,7 @@ func (t *Tensor) Split(size any, dim int) []*Tensor {
 	out := make([]*Tensor, len(sizes))
 	pos := 0
 	for i, s := range sizes {
-		out[i] = t.Narrow(dim, pos, s)
+		out[i] = named(t.Narrow(dim, pos, s), "SplitBackward0")
 		pos += s
 	}
 	return out

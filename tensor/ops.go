@@ -23,7 +23,7 @@ func (t *Tensor) toDType(dt DType) *Tensor {
 	}
 	out := empty("to", t.Device(), dt, t.shape)
 	out.be().Copy(out.view(), t.view())
-	return out
+	return recordCast(t, out)
 }
 
 // operand returns v, a *Tensor or a Go number, as a tensor of dtype dt; Go
@@ -97,7 +97,7 @@ func unaryOp(op backend.UnaryOp, t *Tensor) *Tensor {
 	x := t.toDType(dt)
 	out := empty(name, t.Device(), dt, t.shape)
 	out.be().Unary(op, out.view(), x.view())
-	return out
+	return recordUnary(op, x, out)
 }
 
 var binaryNames = map[backend.BinaryOp]string{backend.Add: "add", backend.Sub: "sub", backend.Mul: "mul",
@@ -144,7 +144,7 @@ func binaryOp(op backend.BinaryOp, t *Tensor, other any) *Tensor {
 	}
 	out := empty(name, x.Device(), outDT, shape)
 	out.be().Binary(op, out.view(), x.expandView(shape), y.expandView(shape))
-	return out
+	return recordBinary(op, x, y, out, isNumber(other))
 }
 
 // checkInPlaceShape panics unless writing a result of shape into t is
@@ -174,11 +174,13 @@ func differ(a, b []int) bool {
 // assign writes r, the result of an in-place op on t, into t and returns t.
 // It panics when r's dtype cannot be cast to t's.
 func (t *Tensor) assign(op string, r *Tensor) *Tensor {
+	t.checkInPlace()
 	if !canCast(r.dtype, t.dtype) {
 		fail(RuntimeError, op, "result type %s can't be cast to the desired output type %s", scalarTypeName(r.dtype), scalarTypeName(t.dtype))
 	}
 	checkInPlaceShape(op, t, r.shape)
 	t.be().Copy(t.view(), r.view())
+	t.didInPlace(op, r)
 	return t
 }
 
@@ -293,71 +295,89 @@ func (t *Tensor) Clamp(min, max any) *Tensor {
 		ops = append(ops, max)
 	}
 	dt := resultType("clamp", append([]any{t}, ops...)...)
-	r := t.toDType(dt)
+	for _, b := range ops {
+		if bt, ok := b.(*Tensor); ok {
+			noDerivative("clamp", bt)
+		}
+	}
+	x := t.toDType(dt)
+	r := x.plain()
+	inside := OnesLike(r).toDType(Bool)
 	if min != nil {
-		r = r.Maximum(operand("clamp", min, dt, t.Device()))
+		lo := operand("clamp", min, dt, t.Device()).plain()
+		r = r.Maximum(lo)
+		inside = inside.LogicalAnd(x.plain().Ge(lo))
 	}
 	if max != nil {
-		r = r.Minimum(operand("clamp", max, dt, t.Device()))
+		hi := operand("clamp", max, dt, t.Device()).plain()
+		r = r.Minimum(hi)
+		inside = inside.LogicalAnd(x.plain().Le(hi))
 	}
-	return r
+	if !r.dtype.IsFloat() {
+		return r
+	}
+	return record("ClampBackward1", r, []*Tensor{x}, func(g *Tensor) []*Tensor {
+		return []*Tensor{g.Mul(inside.toDType(g.dtype))}
+	})
 }
 
 // Add_ adds other to t in place and returns t. The promoted result must be
 // castable to t's dtype and have t's shape; otherwise it panics with
 // PyTorch's RuntimeError. The other in-place ops follow the same rules.
-func (t *Tensor) Add_(other any) *Tensor { return t.assign("add_", t.Add(other)) }
+func (t *Tensor) Add_(other any) *Tensor { return t.assign("add_", t.inPlaceSelf().Add(other)) }
 
 // Sub_ subtracts other from t in place and returns t.
-func (t *Tensor) Sub_(other any) *Tensor { return t.assign("sub_", t.Sub(other)) }
+func (t *Tensor) Sub_(other any) *Tensor { return t.assign("sub_", t.inPlaceSelf().Sub(other)) }
 
 // Mul_ multiplies t by other in place and returns t.
-func (t *Tensor) Mul_(other any) *Tensor { return t.assign("mul_", t.Mul(other)) }
+func (t *Tensor) Mul_(other any) *Tensor { return t.assign("mul_", t.inPlaceSelf().Mul(other)) }
 
 // Div_ divides t by other in place and returns t (t must be floating point).
-func (t *Tensor) Div_(other any) *Tensor { return t.assign("div_", t.Div(other)) }
+func (t *Tensor) Div_(other any) *Tensor { return t.assign("div_", t.inPlaceSelf().Div(other)) }
 
 // Pow_ raises t to exponent in place and returns t.
-func (t *Tensor) Pow_(exponent any) *Tensor { return t.assign("pow_", t.Pow(exponent)) }
+func (t *Tensor) Pow_(exponent any) *Tensor { return t.assign("pow_", t.inPlaceSelf().Pow(exponent)) }
 
 // Neg_ negates t in place and returns t.
-func (t *Tensor) Neg_() *Tensor { return t.assign("neg_", t.Neg()) }
+func (t *Tensor) Neg_() *Tensor { return t.assign("neg_", t.inPlaceSelf().Neg()) }
 
 // Abs_ replaces t by |t| in place and returns t.
-func (t *Tensor) Abs_() *Tensor { return t.assign("abs_", t.Abs()) }
+func (t *Tensor) Abs_() *Tensor { return t.assign("abs_", t.inPlaceSelf().Abs()) }
 
 // Exp_ replaces t by e**t in place and returns t (t must be floating point).
-func (t *Tensor) Exp_() *Tensor { return t.assign("exp_", t.Exp()) }
+func (t *Tensor) Exp_() *Tensor { return t.assign("exp_", t.inPlaceSelf().Exp()) }
 
 // Log_ replaces t by its logarithm in place and returns t.
-func (t *Tensor) Log_() *Tensor { return t.assign("log_", t.Log()) }
+func (t *Tensor) Log_() *Tensor { return t.assign("log_", t.inPlaceSelf().Log()) }
 
 // Sqrt_ replaces t by its square root in place and returns t.
-func (t *Tensor) Sqrt_() *Tensor { return t.assign("sqrt_", t.Sqrt()) }
+func (t *Tensor) Sqrt_() *Tensor { return t.assign("sqrt_", t.inPlaceSelf().Sqrt()) }
 
 // Sin_ replaces t by its sine in place and returns t.
-func (t *Tensor) Sin_() *Tensor { return t.assign("sin_", t.Sin()) }
+func (t *Tensor) Sin_() *Tensor { return t.assign("sin_", t.inPlaceSelf().Sin()) }
 
 // Cos_ replaces t by its cosine in place and returns t.
-func (t *Tensor) Cos_() *Tensor { return t.assign("cos_", t.Cos()) }
+func (t *Tensor) Cos_() *Tensor { return t.assign("cos_", t.inPlaceSelf().Cos()) }
 
 // Tanh_ replaces t by its hyperbolic tangent in place and returns t.
-func (t *Tensor) Tanh_() *Tensor { return t.assign("tanh_", t.Tanh()) }
+func (t *Tensor) Tanh_() *Tensor { return t.assign("tanh_", t.inPlaceSelf().Tanh()) }
 
 // Sigmoid_ replaces t by its sigmoid in place and returns t.
-func (t *Tensor) Sigmoid_() *Tensor { return t.assign("sigmoid_", t.Sigmoid()) }
+func (t *Tensor) Sigmoid_() *Tensor { return t.assign("sigmoid_", t.inPlaceSelf().Sigmoid()) }
 
 // Relu_ replaces t by max(t, 0) in place and returns t.
-func (t *Tensor) Relu_() *Tensor { return t.assign("relu_", t.Relu()) }
+func (t *Tensor) Relu_() *Tensor { return t.assign("relu_", t.inPlaceSelf().Relu()) }
 
 // Clamp_ clamps t to [min, max] in place and returns t.
-func (t *Tensor) Clamp_(min, max any) *Tensor { return t.assign("clamp_", t.Clamp(min, max)) }
+func (t *Tensor) Clamp_(min, max any) *Tensor {
+	return t.assign("clamp_", t.inPlaceSelf().Clamp(min, max))
+}
 
 // Floor_ rounds t down in place and returns t.
-func (t *Tensor) Floor_() *Tensor { return t.assign("floor_", t.Floor()) }
+func (t *Tensor) Floor_() *Tensor { return t.assign("floor_", t.inPlaceSelf().Floor()) }
 
 // Round_ rounds t in place (halves to even) and returns t.
-func (t *Tensor) Round_() *Tensor { return t.assign("round_", t.Round()) }
+func (t *Tensor) Round_() *Tensor { return t.assign("round_", t.inPlaceSelf().Round()) }
 
 // Zero_ sets every element of t to zero and returns t.
 func (t *Tensor) Zero_() *Tensor { return t.Fill_(0) }
@@ -366,8 +386,10 @@ func (t *Tensor) Zero_() *Tensor { return t.Fill_(0) }
 // dtype, and returns t.
 func (t *Tensor) Fill_(value any) *Tensor {
 	checkInPlaceShape("fill_", t, t.shape)
-	t.fill(value)
-	return t
+	return t.inPlace("fill_", t.RequiresGrad(), func() *Tensor {
+		r := FullLike(t.plain(), value)
+		return record("FillBackward0", r, []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{nil} })
+	}, func() { t.fill(value) })
 }
 
 // Copy_ copies src (broadcast to t's shape, converted to t's dtype, from
@@ -375,6 +397,17 @@ func (t *Tensor) Fill_(value any) *Tensor {
 func (t *Tensor) Copy_(src *Tensor) *Tensor {
 	shape := broadcastShapes(t.shape, src.shape)
 	checkInPlaceShape("copy_", t, shape)
+	if needsGrad(t, src) {
+		return t.inPlace("copy_", true, func() *Tensor {
+			r := src.plain().Expand(t.shape...).toDType(t.dtype).toDevice(t.Device()).Clone()
+			sshape, sdt, sdev := src.shape, src.dtype, src.Device()
+			return record("CopyBackwards", r, []*Tensor{t, src}, func(g *Tensor) []*Tensor {
+				return []*Tensor{nil, sumToShape(g, sshape).toDType(sdt).toDevice(sdev)}
+			})
+		}, nil)
+	}
+	t.checkInPlace()
+	defer t.didInPlace("copy_", nil)
 	s := src
 	if s.Device() != t.Device() {
 		s = s.To(t.Device())

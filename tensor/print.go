@@ -100,8 +100,13 @@ func (t *Tensor) String() string {
 		if t.dtype != Float32 && t.dtype != Int64 && t.dtype != Bool {
 			suffixes = append(suffixes, "dtype="+t.dtype.String())
 		}
-		p := &printer{t: t.CPU(), o: o}
+		p := &printer{t: t.Detach().CPU(), o: o}
 		body = p.tensorStr(indent)
+	}
+	if t.gradFn != nil {
+		suffixes = append(suffixes, "grad_fn=<"+t.gradFn.name+">")
+	} else if t.requiresGrad {
+		suffixes = append(suffixes, "requires_grad=True")
 	}
 	return addSuffixes(prefix+body, suffixes, indent, o.LineWidth)
 }

@@ -89,10 +89,10 @@ func reduceOp(op backend.ReduceOp, name string, t *Tensor, r reduceArgs, dt DTyp
 	x := t.toDType(dt)
 	out := empty(name, t.Device(), dt, reducedShape(t.shape, r.dims, true))
 	out.be().Reduce(op, out.view(), x.view(), r.dims)
-	if r.keep {
-		return out
+	if !r.keep {
+		out = out.View(reducedShape(t.shape, r.dims, false)...)
 	}
-	return out.View(reducedShape(t.shape, r.dims, false)...)
+	return recordReduce(op, x, out, r)
 }
 
 // accumType is the dtype Sum, Prod and Cumsum produce: integers and bool
@@ -135,7 +135,11 @@ func (t *Tensor) Mean(dims ...any) *Tensor {
 		fail(RuntimeError, "mean", "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: %s", scalarTypeName(t.dtype))
 	}
 	r := parseReduce("mean", t, dims)
-	return reduceOp(backend.Sum, "mean", t, r, t.dtype).Div(reducedCount(t, r))
+	name := "MeanBackward1"
+	if !r.given {
+		name = "MeanBackward0"
+	}
+	return named(reduceOp(backend.Sum, "mean", t, r, t.dtype).Div(reducedCount(t, r)), name)
 }
 
 // checkNonEmpty panics as PyTorch does for max/min/argmax over no elements.
@@ -178,7 +182,7 @@ func (t *Tensor) argReduce(op backend.ReduceOp, name string, args []any) (*Tenso
 	r := parseReduce(name, t, args)
 	x := t
 	if !r.given {
-		x = t.Reshape(-1)
+		x = t.plain().Reshape(-1)
 		r = reduceArgs{dims: []int{0}, keep: false}
 		checkNonEmpty(name, t, reduceArgs{})
 	} else if len(r.dims) != 1 && t.Dim() > 0 {
@@ -201,6 +205,13 @@ func (t *Tensor) argReduce(op backend.ReduceOp, name string, args []any) (*Tenso
 	if !r.keep {
 		s := reducedShape(x.shape, r.dims, false)
 		values, indices = values.View(s...), indices.View(s...)
+	}
+	if r.given && needsGrad(t) && values.dtype.IsFloat() {
+		name := "MaxBackward0"
+		if op == backend.Min {
+			name = "MinBackward0"
+		}
+		values = recordScatter(name, t, values, indices, dim, r.keep)
 	}
 	return values, indices
 }
@@ -243,7 +254,7 @@ func (t *Tensor) Var(args ...any) *Tensor {
 	n := reducedCount(t, r)
 	mean := reduceOp(backend.Sum, "var", t, rk, t.dtype).Div(n)
 	d := t.Sub(mean)
-	return reduceOp(backend.Sum, "var", d.Mul(d), r, t.dtype).Div(max(0, n-r.correction))
+	return named(reduceOp(backend.Sum, "var", d.Mul(d), r, t.dtype).Div(max(0, n-r.correction)), "VarBackward0")
 }
 
 // Std returns the standard deviation, the square root of [Tensor.Var].
@@ -251,7 +262,7 @@ func (t *Tensor) Std(args ...any) *Tensor {
 	if !t.dtype.IsFloat() {
 		fail(RuntimeError, "std", "std and var only support floating point and complex dtypes")
 	}
-	return t.Var(args...).Sqrt()
+	return named(t.Var(args...).Sqrt(), "StdBackward0")
 }
 
 // Norm returns the 2-norm over the given dims (all when none); see
@@ -266,6 +277,10 @@ func (t *Tensor) NormP(p float64, dims ...any) *Tensor {
 		fail(RuntimeError, "norm", "norm(): input dtype should be either floating point or complex. Got %s instead.", scalarTypeName(t.dtype))
 	}
 	r := parseReduce("norm", t, dims)
+	return named(t.normP(p, r), "NormBackward1")
+}
+
+func (t *Tensor) normP(p float64, r reduceArgs) *Tensor {
 	a := t.Abs()
 	switch {
 	case math.IsInf(p, 1):
@@ -310,18 +325,26 @@ func checkFloat(op, kernel string, t *Tensor) {
 // subtracting the maximum first. t must be floating point.
 func (t *Tensor) Softmax(dim int) *Tensor {
 	checkFloat("softmax", "softmax_lastdim_kernel_impl", t)
-	t.wrapDim("softmax", dim)
-	e := t.Sub(t.Max(dim, KeepDim)).Exp()
-	return e.Div(e.Sum(dim, KeepDim))
+	dim = t.wrapDim("softmax", dim)
+	x := t.plain()
+	e := x.Sub(x.Max(dim, KeepDim)).Exp()
+	y := e.Div(e.Sum(dim, KeepDim))
+	return record("SoftmaxBackward0", y, []*Tensor{t}, func(g *Tensor) []*Tensor {
+		return []*Tensor{y.Mul(g.Sub(g.Mul(y).Sum(dim, KeepDim)))}
+	}, y)
 }
 
 // LogSoftmax returns log(Softmax(dim)) computed stably as
 // t - max - log(sum(exp(t - max))). t must be floating point.
 func (t *Tensor) LogSoftmax(dim int) *Tensor {
 	checkFloat("log_softmax", "log_softmax_lastdim_kernel_impl", t)
-	t.wrapDim("log_softmax", dim)
-	s := t.Sub(t.Max(dim, KeepDim))
-	return s.Sub(s.Exp().Sum(dim, KeepDim).Log())
+	dim = t.wrapDim("log_softmax", dim)
+	x := t.plain()
+	s := x.Sub(x.Max(dim, KeepDim))
+	y := s.Sub(s.Exp().Sum(dim, KeepDim).Log())
+	return record("LogSoftmaxBackward0", y, []*Tensor{t}, func(g *Tensor) []*Tensor {
+		return []*Tensor{g.Sub(y.Exp().Mul(g.Sum(dim, KeepDim)))}
+	}, y)
 }
 
 // Cumsum returns the running sums along dim. Integer and bool tensors give
@@ -340,7 +363,34 @@ func (t *Tensor) scan(op backend.ScanOp, name string, dim int) *Tensor {
 	}
 	out := empty(name, t.Device(), dt, t.shape)
 	out.be().Scan(op, out.view(), x.view(), dim)
-	return out
+	if !needsGrad(x) {
+		return out
+	}
+	if op == backend.CumProd {
+		return record("CumprodBackward0", out, []*Tensor{x}, func(g *Tensor) []*Tensor {
+			return []*Tensor{cumprodGrad(x, g, dim)}
+		}, x)
+	}
+	// The gradient of a running sum is the reversed running sum of g.
+	return record("CumsumBackward0", out, []*Tensor{x}, func(g *Tensor) []*Tensor {
+		return []*Tensor{g.Sum(dim, KeepDim).Sub(g.Cumsum(dim)).Add(g)}
+	})
+}
+
+// cumprodGrad returns the gradient of Cumprod(dim) at x for the output
+// gradient g, exactly also where x has zeros: with out_k = Π_{j<=k} x_j,
+// grad_i = Π_{j<i} x_j · S_i where S_i = g_i + x_{i+1}·S_{i+1} (a reverse
+// recurrence, run as n steps of tensor ops so that it is differentiable).
+func cumprodGrad(x, g *Tensor, dim int) *Tensor {
+	n := x.shape[dim]
+	ones := OnesLike(x.plain().Narrow(dim, 0, 1))
+	left := Cat([]*Tensor{ones, x.Narrow(dim, 0, n-1)}, dim).Cumprod(dim)
+	s := make([]*Tensor, n)
+	s[n-1] = g.Select(dim, n-1)
+	for i := n - 2; i >= 0; i-- {
+		s[i] = g.Select(dim, i).Add(x.Select(dim, i+1).Mul(s[i+1]))
+	}
+	return left.Mul(Stack(s, dim))
 }
 
 // Sort sorts t along dim (ascending unless descending) and returns the
@@ -352,9 +402,12 @@ func (t *Tensor) Sort(dim int, descending bool) (values, indices *Tensor) {
 	indices = empty("sort", t.Device(), Int64, t.shape)
 	if t.Dim() == 0 {
 		values.be().Copy(values.view(), t.view())
-		return values, indices
+		return recordReshape("SortBackward0", t, values), indices
 	}
 	t.be().Sort(values.view(), indices.view(), t.view(), dim, descending)
+	if needsGrad(t) {
+		values = recordScatter("SortBackward0", t, values, indices, dim, true)
+	}
 	return values, indices
 }
 
@@ -376,9 +429,13 @@ func (t *Tensor) Topk(k, dim int, largest bool) (values, indices *Tensor) {
 	if k < 0 || k > n {
 		fail(RuntimeError, "topk", "selected index k out of range")
 	}
-	v, i := t.Sort(d, largest)
+	v, i := t.plain().Sort(d, largest)
 	if t.Dim() == 0 {
-		return v, i
+		return recordReshape("TopkBackward0", t, v), i
 	}
-	return v.Narrow(d, 0, k).Contiguous(), i.Narrow(d, 0, k).Contiguous()
+	v, i = v.Narrow(d, 0, k).Contiguous(), i.Narrow(d, 0, k).Contiguous()
+	if needsGrad(t) {
+		v = recordScatter("TopkBackward0", t, v, i, d, true)
+	}
+	return v, i
 }

@@ -25,6 +25,16 @@ type Tensor struct {
 	shape   []int
 	strides []int
 	offset  int
+
+	// Autograd state (autograd.go).
+	requiresGrad bool    // a leaf marked with RequiresGrad_
+	grad         *Tensor // accumulated gradient (leaves, RetainGrad)
+	gradFn       *node   // the recorded op that produced t; nil for leaves
+	accum        *node   // a leaf's AccumulateGrad node, made on first use
+	retainsGrad  bool    // RetainGrad was called on this non-leaf
+	version      *int64  // in-place write counter, shared by views
+	isView       bool    // t shares its storage with the tensor it was derived from
+	viewOfLeaf   bool    // t is a view of a leaf that requires grad
 }
 
 // Device identifies where a tensor lives: Type "cpu" or "cuda" and an
@@ -246,5 +256,6 @@ func wrapDim(op string, dim, ndim int) int {
 
 // withView returns a tensor on t's buffer with the given geometry.
 func (t *Tensor) withView(shape, strides []int, offset int) *Tensor {
-	return &Tensor{buf: t.buf, dtype: t.dtype, shape: shape, strides: strides, offset: offset}
+	return &Tensor{buf: t.buf, dtype: t.dtype, shape: shape, strides: strides, offset: offset,
+		version: t.counter(), isView: true}
 }

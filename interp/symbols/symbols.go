@@ -5,7 +5,7 @@ package symbols
 
 import "reflect"
 
-//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols gonote/display gonote/tensor gonum.org/v1/gonum/mat gonum.org/v1/gonum/stat gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -name symbols gonote/display gonote/tensor gonote/tensor/nn gonote/tensor/nn/functional gonote/tensor/optim gonote/tensor/data gonum.org/v1/gonum/mat gonum.org/v1/gonum/stat gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw
 
 // Symbols maps "import/path/name" to the exported symbols of that package.
 var Symbols = map[string]map[string]reflect.Value{}
