@@ -632,6 +632,9 @@ func (e *Engine) evalResult(ctx context.Context, c *cell, s segment, x ast.Expr)
 			data, metadata := display.Bundle(x)
 			return &kernel.Bundle{Data: data, Metadata: metadata}, nil, true
 		}
+		if b, ok := e.interpretedBundle(names[0], v); ok {
+			return b, nil, true
+		}
 	}
 	texts := make([]string, len(names))
 	for i, name := range names {

@@ -97,6 +97,39 @@ func resultBundle(v reflect.Value) *kernel.Bundle {
 	return &kernel.Bundle{Data: map[string]any{"text/plain": text}, Metadata: map[string]any{}}
 }
 
+// interpretedBundle renders the session variable name when its value's type,
+// declared in a cell, has a MIMEBundle method: yaegi hands such values to
+// compiled code without their methods, so the interpreter calls the method.
+func (e *Engine) interpretedBundle(name string, v reflect.Value) (*kernel.Bundle, bool) {
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	if !v.IsValid() || v.Type().PkgPath() != "" || isNil(v) {
+		return nil, false // compiled types are display's business
+	}
+	call := ";\nfunc() [2]map[string]any { d, m := " + name + ".MIMEBundle(); return [2]map[string]any{d, m} }()"
+	if e.compile(call) != nil {
+		return nil, false // no such method: shown as text
+	}
+	r, err := e.yi.Eval(call)
+	if err != nil {
+		text := fmt.Sprintf("<value not displayable: MIMEBundle panicked: %v>", panicValue(err))
+		return &kernel.Bundle{Data: map[string]any{"text/plain": text}, Metadata: map[string]any{}}, true
+	}
+	pair, ok := r.Interface().([2]map[string]any)
+	if !ok {
+		return nil, false
+	}
+	data := pair[0]
+	if data == nil {
+		data = map[string]any{}
+	}
+	if _, ok := data["text/plain"]; !ok {
+		data["text/plain"] = e.valueText(name)
+	}
+	return &kernel.Bundle{Data: data, Metadata: pair[1]}, true
+}
+
 // publisher sends display.Show and display.Clear to the running cell, or to the
 // last one for goroutines that outlive their cell.
 type publisher struct{ e *Engine }

@@ -84,3 +84,28 @@ func TestMagics(t *testing.T) {
 		t.Errorf("unknown magic: %+v", r.Err)
 	}
 }
+
+// TestInterpretedRenderer: a type declared in a cell renders itself through its
+// MIMEBundle method when it is the cell's value.
+func TestInterpretedRenderer(t *testing.T) {
+	e, err := New(Options{Symbols: []interp.Exports{symbols.Symbols}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Shutdown(false)
+	decl := "type Card struct{ Name string }\n" +
+		"func (c Card) MIMEBundle() (map[string]any, map[string]any) {\n" +
+		"\treturn map[string]any{\"text/html\": \"<b>\" + c.Name + \"</b>\"}, nil\n}\n" +
+		"func (c Card) String() string { return \"card \" + c.Name }"
+	if r := execute(e, decl, nil); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	r := execute(e, `Card{"ace"}`, nil)
+	if r.Err != nil || r.Result == nil || r.Result.Data["text/html"] != "<b>ace</b>" || r.Result.Data["text/plain"] != "card ace" {
+		t.Errorf("final value: %+v %v", r.Result, r.Err)
+	}
+	r = execute(e, "type Plain struct{ N int }\nPlain{3}", nil)
+	if r.Result == nil || r.Result.Data["text/plain"] != "{3}" || len(r.Result.Data) != 1 {
+		t.Errorf("a type without MIMEBundle: %+v", r.Result)
+	}
+}
