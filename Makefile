@@ -8,12 +8,17 @@ export GONOTE_BIN := $(CURDIR)/$(BIN)
 # Debian packages the tests and the demo need (Python comes from apt only).
 DEB_PACKAGES := jupyter-client python3-jupyter-client python3-jupyter-kernel-test \
 	python3-ipykernel python3-nbclient python3-nbformat jupyter-nbconvert jupyter-console \
-	jupyter-notebook chromium python3-torch python3-numpy python3-pil
+	jupyter-notebook chromium python3-torch python3-numpy python3-pil libopenblas-dev
+
+# Matmul goes through OpenBLAS (gonum's netlib binding, cgo) when libopenblas-dev is
+# installed, else through gonum's pure-Go BLAS; `make BUILD_TAGS=` forces the latter.
+# Recursive, so it is evaluated after `deps` has run.
+BUILD_TAGS ?= $(shell dpkg-query -W -f='$${Status}' libopenblas-dev 2>/dev/null | grep -q 'install ok installed' && echo openblas)
 
 .PHONY: build install uninstall test test-go test-protocol demo notebook deps bench-deps bench clean
 
 build:
-	$(GO) build -o $(BIN) .
+	$(GO) build -tags '$(BUILD_TAGS)' -o $(BIN) .
 
 install: build
 	$(BIN) install --user
@@ -45,8 +50,8 @@ bench-deps: deps
 test: deps build test-go test-protocol
 
 test-go:
-	$(GO) vet ./...
-	$(GO) test ./...
+	$(GO) vet -tags '$(BUILD_TAGS)' ./...
+	$(GO) test -tags '$(BUILD_TAGS)' ./...
 
 # TESTS picks what to run, e.g. make test-protocol TESTS=test_protocol.InterruptTest
 TESTS ?= discover -s . -p 'test_*.py'
@@ -69,6 +74,8 @@ bench: bench-deps build
 	$(PYTHON) bench/kernel_latency.py $(BENCH_ARGS)
 	$(PYTHON) bench/display_vs_matplotlib.py
 	$(PYTHON) bench/interp_vs_python.py
+	BUILD_TAGS='$(BUILD_TAGS)' $(PYTHON) bench/tensor_bench.py
+	$(PYTHON) bench/autograd_vs_torch.py
 
 clean:
 	rm -rf bin build

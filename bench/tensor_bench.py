@@ -3,6 +3,9 @@
 
     /usr/bin/python3 bench/tensor_bench.py [-benchtime 20x]
 
+gonote is built with the tags `make` uses (openblas when libopenblas-dev is
+installed); BUILD_TAGS="" in the environment forces the pure-Go build.
+
 Runs the Benchmark* functions of tensor/bench_test.go with `go test`, times
 the same operations in PyTorch (median of repeated runs, inputs made
 outside the timer), and prints one row per benchmark: milliseconds per op
@@ -57,9 +60,19 @@ def torch_cases():
     return cases
 
 
-def go_ms(benchtime):
+def build_tags():
+    """The Go build tags `make` uses: BUILD_TAGS from the environment when
+    set, else openblas when libopenblas-dev is installed (as in the Makefile)."""
+    if "BUILD_TAGS" in os.environ:
+        return os.environ["BUILD_TAGS"]
+    st = subprocess.run(["dpkg-query", "-W", "-f=${Status}", "libopenblas-dev"],
+                        capture_output=True, text=True).stdout
+    return "openblas" if "install ok installed" in st else ""
+
+
+def go_ms(benchtime, tags):
     out = subprocess.run(
-        ["go", "test", "./tensor", "-run", "^$", "-bench", ".", "-benchtime", benchtime],
+        ["go", "test", "-tags", tags, "./tensor", "-run", "^$", "-bench", ".", "-benchtime", benchtime],
         cwd=ROOT, capture_output=True, text=True, check=True).stdout
     res = {}
     for line in out.splitlines():
@@ -73,8 +86,9 @@ def main():
     benchtime = "20x"
     if len(sys.argv) == 3 and sys.argv[1] == "-benchtime":
         benchtime = sys.argv[2]
-    gonote = go_ms(benchtime)
-    print("torch %s, %d threads" % (torch.__version__, torch.get_num_threads()))
+    tags = build_tags()
+    gonote = go_ms(benchtime, tags)
+    print("gonote build tags %r; torch %s, %d threads" % (tags, torch.__version__, torch.get_num_threads()))
     print("%-20s %12s %12s %8s" % ("benchmark", "gonote ms", "torch ms", "ratio"))
     for name, (fn, reps) in torch_cases().items():
         if name not in gonote:

@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // DType is the element type of a buffer.
@@ -283,8 +284,8 @@ type Backend interface {
 }
 
 var (
-	mu       sync.RWMutex
-	registry = map[string]Backend{}
+	mu       sync.Mutex                         // serialises Register
+	registry atomic.Pointer[map[string]Backend] // replaced whole on Register
 )
 
 // Register makes b the backend of deviceType. It panics if deviceType
@@ -292,26 +293,37 @@ var (
 func Register(deviceType string, b Backend) {
 	mu.Lock()
 	defer mu.Unlock()
-	if _, dup := registry[deviceType]; dup {
+	old := registered()
+	if _, dup := old[deviceType]; dup {
 		panic("backend: Register called twice for device type " + deviceType)
 	}
-	registry[deviceType] = b
+	m := make(map[string]Backend, len(old)+1)
+	for k, v := range old {
+		m[k] = v
+	}
+	m[deviceType] = b
+	registry.Store(&m)
 }
 
-// Lookup returns the backend registered for deviceType.
+// registered returns the current registry, which is never modified.
+func registered() map[string]Backend {
+	if m := registry.Load(); m != nil {
+		return *m
+	}
+	return nil
+}
+
+// Lookup returns the backend registered for deviceType. It takes no lock:
+// every tensor operation calls it.
 func Lookup(deviceType string) (Backend, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	b, ok := registry[deviceType]
+	b, ok := registered()[deviceType]
 	return b, ok
 }
 
 // Registered returns the registered device types, sorted.
 func Registered() []string {
-	mu.RLock()
-	defer mu.RUnlock()
 	var names []string
-	for k := range registry {
+	for k := range registered() {
 		names = append(names, k)
 	}
 	sort.Strings(names)

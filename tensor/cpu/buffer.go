@@ -7,8 +7,10 @@
 // merging contiguous dimensions, take tight loops for unit strides, and
 // split loops over more than a few ten thousand elements across
 // GOMAXPROCS goroutines. Matrix products go through gonum's BLAS
-// (blas32/blas64), so the implementation installed with blas64.Use (for
-// example OpenBLAS through gonum's netlib package) is used when set.
+// (blas32/blas64), so the implementation installed with blas32.Use and
+// blas64.Use is used: gonum's pure-Go one by default, OpenBLAS through
+// gonum's netlib binding (cgo) when built with the openblas tag, which
+// needs libopenblas-dev (see openblas.go and [BLAS]).
 //
 // This package is hand-written rather than built on gonum's floats because
 // it needs strided, broadcasting, multi-dtype loops, which no field library
@@ -48,19 +50,20 @@ func (b *Buffer) Data() any { return b.data }
 // []float32, []float64, []int64, []int32, []uint8 or []bool. It reports
 // false for other types.
 func Wrap(s any) (*Buffer, bool) {
+	// The Buffer keeps s itself, not a re-boxed copy: one allocation less.
 	switch d := s.(type) {
 	case []float32:
-		return &Buffer{d, backend.Float32, len(d)}, true
+		return &Buffer{s, backend.Float32, len(d)}, true
 	case []float64:
-		return &Buffer{d, backend.Float64, len(d)}, true
+		return &Buffer{s, backend.Float64, len(d)}, true
 	case []int64:
-		return &Buffer{d, backend.Int64, len(d)}, true
+		return &Buffer{s, backend.Int64, len(d)}, true
 	case []int32:
-		return &Buffer{d, backend.Int32, len(d)}, true
+		return &Buffer{s, backend.Int32, len(d)}, true
 	case []uint8:
-		return &Buffer{d, backend.Uint8, len(d)}, true
+		return &Buffer{s, backend.Uint8, len(d)}, true
 	case []bool:
-		return &Buffer{d, backend.Bool, len(d)}, true
+		return &Buffer{s, backend.Bool, len(d)}, true
 	}
 	return nil, false
 }

@@ -137,6 +137,21 @@ func unaryInt[T number](op backend.UnaryOp, l *loop, d, s []T) {
 
 // Binary sets dst = op(a, b).
 func (CPU) Binary(op backend.BinaryOp, dst, a, b backend.View) {
+	if op <= backend.Div && smallDense(dst, a, b) {
+		// The per-op overhead of small arithmetic on dense operands: no
+		// loop, no closure, no allocation.
+		switch d := data(dst).(type) {
+		case []float32:
+			arithDense(op, dst, a, b, d, data(a).([]float32), data(b).([]float32))
+			return
+		case []float64:
+			arithDense(op, dst, a, b, d, data(a).([]float64), data(b).([]float64))
+			return
+		case []int64:
+			arithDense(op, dst, a, b, d, data(a).([]int64), data(b).([]int64))
+			return
+		}
+	}
 	l := newLoop(dst.Shape, dst, a, b)
 	if op.IsComparison() {
 		d := data(dst).([]bool)
@@ -170,6 +185,50 @@ func (CPU) Binary(op backend.BinaryOp, dst, a, b backend.View) {
 	case []bool:
 		binaryBool(op, l, d, data(a).([]bool), data(b).([]bool))
 	}
+}
+
+// smallDense reports whether dst and a are contiguous, b is contiguous or
+// a broadcast scalar (all strides zero), and the op is too small to split
+// across workers.
+func smallDense(dst, a, b backend.View) bool {
+	n := dst.Numel()
+	return n < parThreshold && dense(dst) && dense(a) && (dense(b) || scalar(b))
+}
+
+// dense reports whether v's elements are contiguous in row-major order
+// (the strides of size-1 dimensions do not matter).
+func dense(v backend.View) bool {
+	s := 1
+	for i := len(v.Shape) - 1; i >= 0; i-- {
+		if v.Shape[i] != 1 && v.Strides[i] != s {
+			return false
+		}
+		s *= v.Shape[i]
+	}
+	return true
+}
+
+// scalar reports whether every position of v is one element.
+func scalar(v backend.View) bool {
+	for i, st := range v.Strides {
+		if st != 0 && v.Shape[i] != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// arithDense does Add, Sub, Mul or Div for smallDense operands.
+func arithDense[T number](op backend.BinaryOp, dst, a, b backend.View, d, x, y []T) {
+	n := dst.Numel()
+	if n == 0 {
+		return
+	}
+	sb := 1
+	if scalar(b) {
+		sb = 0
+	}
+	arithRow(op, d, x, y, [maxOps]int{dst.Offset, a.Offset, b.Offset}, n, [maxOps]int{1, 1, sb})
 }
 
 func isFloat[T number]() bool {

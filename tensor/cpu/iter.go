@@ -25,7 +25,16 @@ type loop struct {
 	n       int // number of operands
 	numel   int
 	cost    int // work per element, for choosing the number of workers
+
+	// Backing arrays for shape and strides at small ranks, so that a loop
+	// costs one allocation.
+	shapeBuf [inlineRank]int
+	strBuf   [maxOps][inlineRank]int
 }
+
+// inlineRank is the largest coalesced rank whose shape and strides are
+// stored in the loop itself.
+const inlineRank = 6
 
 func newLoop(shape []int, views ...backend.View) *loop {
 	l := &loop{n: len(views), numel: 1, cost: 1}
@@ -36,40 +45,40 @@ func newLoop(shape []int, views ...backend.View) *loop {
 		l.offs[k] = v.Offset
 	}
 	// Drop size-1 dimensions, then merge.
-	var dims []int
-	for d, s := range shape {
-		if s != 1 {
-			dims = append(dims, d)
-		}
-	}
-	var cshape []int
+	cshape := l.shapeBuf[:0]
 	var cstr [maxOps][]int
-	for _, d := range dims {
+	for k := range views {
+		cstr[k] = l.strBuf[k][:0]
+	}
+	for d, sd := range shape {
+		if sd == 1 {
+			continue
+		}
 		if m := len(cshape); m > 0 {
 			mergeable := true
 			for k, v := range views {
-				if cstr[k][m-1] != v.Strides[d]*shape[d] {
+				if cstr[k][m-1] != v.Strides[d]*sd {
 					mergeable = false
 					break
 				}
 			}
 			if mergeable {
-				cshape[m-1] *= shape[d]
+				cshape[m-1] *= sd
 				for k, v := range views {
 					cstr[k][m-1] = v.Strides[d]
 				}
 				continue
 			}
 		}
-		cshape = append(cshape, shape[d])
+		cshape = append(cshape, sd)
 		for k, v := range views {
 			cstr[k] = append(cstr[k], v.Strides[d])
 		}
 	}
 	if len(cshape) == 0 {
-		cshape = []int{1}
+		cshape = append(cshape, 1)
 		for k := range views {
-			cstr[k] = []int{0}
+			cstr[k] = append(cstr[k], 0)
 		}
 	}
 	l.shape = cshape
@@ -146,7 +155,13 @@ func (l *loop) rows(r0, r1 int, body rowFunc) {
 	for k := 0; k < l.n; k++ {
 		st[k] = l.strides[k][d-1]
 	}
-	idx := make([]int, d-1)
+	var idxBuf [inlineRank]int
+	idx := idxBuf[:0]
+	if d-1 <= inlineRank {
+		idx = idxBuf[:d-1]
+	} else {
+		idx = make([]int, d-1)
+	}
 	var o [maxOps]int
 	o = l.offs
 	rem := r0

@@ -324,3 +324,12 @@ func draw(dist backend.Distribution, a, b float64, r *rand.Rand) float64 {
 	}
 	return a + r.Float64()*(b-a)
 }
+
+// blasName names the BLAS behind Matmul's float products; the openblas
+// build tag changes it.
+var blasName = "gonum"
+
+// BLAS returns the name of the BLAS implementation that Matmul uses for
+// float32 and float64: "gonum" (pure Go, the default) or "openblas" (with
+// the openblas build tag).
+func BLAS() string { return blasName }

@@ -126,6 +126,9 @@ func fold1[A float64 | int64](op backend.ReduceOp, a, v A) A {
 func foldRun[T number, A float64 | int64](op backend.ReduceOp, a A, s []T) A {
 	switch op {
 	case backend.Sum:
+		if f, ok := any(s).([]float32); ok {
+			return a + A(sumFloat32(f))
+		}
 		// Four independent partial sums run in parallel in the CPU and
 		// round less than one running sum.
 		var p0, p1, p2, p3 A
@@ -151,6 +154,44 @@ func foldRun[T number, A float64 | int64](op backend.ReduceOp, a A, s []T) A {
 		}
 	}
 	return a
+}
+
+// sumBlock is the number of float32 values sumFloat32 adds in float32
+// before it moves the partial sums into a float64 total.
+const sumBlock = 1024
+
+// sumFloat32 sums s with eight float32 partial sums per block of sumBlock
+// values and a float64 total across blocks, in the spirit of PyTorch's
+// cascade sum: no float32-to-float64 conversion per element in the inner
+// loop (measured about twice as fast as four float64 partial sums), and a
+// rounding error that grows with the block size, not with len(s).
+func sumFloat32(s []float32) float64 {
+	var tot float64
+	for len(s) >= 8 {
+		blk := s
+		if len(blk) > sumBlock {
+			blk = blk[:sumBlock]
+		}
+		blk = blk[:len(blk)&^7]
+		var p0, p1, p2, p3, p4, p5, p6, p7 float32
+		for i := 0; i+8 <= len(blk); i += 8 {
+			v := blk[i : i+8 : i+8]
+			p0 += v[0]
+			p1 += v[1]
+			p2 += v[2]
+			p3 += v[3]
+			p4 += v[4]
+			p5 += v[5]
+			p6 += v[6]
+			p7 += v[7]
+		}
+		tot += float64((p0+p1)+(p2+p3)) + float64((p4+p5)+(p6+p7))
+		s = s[len(blk):]
+	}
+	for _, x := range s {
+		tot += float64(x)
+	}
+	return tot
 }
 
 func reduceNum[T number, A float64 | int64](op backend.ReduceOp, dst, src backend.View, axes []int, s []T, _ A) {
@@ -208,22 +249,52 @@ func reduceNum[T number, A float64 | int64](op backend.ReduceOp, dst, src backen
 			}
 		}
 		l := newLoop(src.Shape, backend.View{Shape: src.Shape, Strides: full}, src)
-		l.cols(func(o [maxOps]int, n int, st [maxOps]int) {
-			oa, os := o[0], o[1]
-			if op == backend.Sum && st[0] == 1 && st[1] == 1 {
-				av, sv := acc[oa:oa+n], s[os:os+n]
-				sv = sv[:len(av)]
-				for i := range av {
-					av[i] += A(sv[i])
+		body := func(acc []A) rowFunc {
+			return func(o [maxOps]int, n int, st [maxOps]int) {
+				oa, os := o[0], o[1]
+				if op == backend.Sum && st[0] == 1 && st[1] == 1 {
+					av, sv := acc[oa:oa+n], s[os:os+n]
+					sv = sv[:len(av)]
+					for i := range av {
+						av[i] += A(sv[i])
+					}
+					return
 				}
-				return
+				for i := 0; i < n; i++ {
+					acc[oa] = fold1(op, acc[oa], A(s[os]))
+					oa += st[0]
+					os += st[1]
+				}
 			}
-			for i := 0; i < n; i++ {
-				acc[oa] = fold1(op, acc[oa], A(s[os]))
-				oa += st[0]
-				os += st[1]
+		}
+		rows := 0
+		if l.numel > 0 {
+			rows = l.numel / l.shape[len(l.shape)-1]
+		}
+		if w := workers(l.numel); w > 1 && rows >= 4*w && p.outputs*w*8 <= l.numel {
+			// Few outputs for many rows: each worker folds a band of rows,
+			// streaming through memory, into its own accumulator; the
+			// accumulators are combined at the end.
+			part := make([][]A, w)
+			parts(rows, w, func(j, lo, hi int) {
+				a := acc
+				if j > 0 {
+					a = make([]A, len(acc))
+					for i := range a {
+						a[i] = id
+					}
+				}
+				l.rows(lo, hi, body(a))
+				part[j] = a
+			})
+			for _, a := range part[1:] {
+				for i, v := range a {
+					acc[i] = fold1(op, acc[i], v)
+				}
 			}
-		})
+		} else {
+			l.cols(body(acc))
+		}
 	}
 	dv := backend.View{Buf: dst.Buf, Offset: dst.Offset, Shape: p.keptShape, Strides: p.dstKept}
 	l := newLoop(p.keptShape, dv, accView)
