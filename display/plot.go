@@ -172,8 +172,17 @@ func (m *cellImage) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, trY := plt.Transforms(&c)
 	xmin, xmax, ymin, ymax := m.DataRange()
 	rect := vg.Rectangle{Min: vg.Point{X: trX(xmin), Y: trY(ymin)}, Max: vg.Point{X: trX(xmax), Y: trY(ymax)}}
+	// gonum nests draw.Canvas values; the device canvas is at the bottom.
+	device := c.Canvas
+	for {
+		inner, ok := device.(draw.Canvas)
+		if !ok {
+			break
+		}
+		device = inner.Canvas
+	}
 	dpi := float64(cssDPI)
-	if r, ok := c.Canvas.(interface{ DPI() float64 }); ok {
+	if r, ok := device.(interface{ DPI() float64 }); ok {
 		dpi = r.DPI()
 	}
 	w := max(int(rect.Size().X.Dots(dpi)+0.5), 1)
@@ -196,7 +205,7 @@ func (m *cellImage) Plot(c draw.Canvas, plt *plot.Plot) {
 	}
 	// Copy the pixels straight into a raster canvas: its DrawImage resamples even
 	// at scale 1, which costs more than drawing the rest of the figure.
-	if raster, ok := c.Canvas.(*vgimg.Canvas); ok {
+	if raster, ok := device.(*vgimg.Canvas); ok {
 		dst := raster.Image()
 		x0 := int(rect.Min.X.Dots(dpi) + 0.5)
 		y0 := dst.Bounds().Dy() - int(rect.Max.Y.Dots(dpi)+0.5) // vg's y grows upwards
