@@ -8,6 +8,7 @@ package display
 
 import (
 	"fmt"
+	"image"
 	"sync"
 
 	"gonote/tensor"
@@ -46,10 +47,16 @@ func current() Publisher {
 }
 
 // Bundle returns the MIME bundle of v: a table and PyTorch's repr for a tensor,
-// its own for a Renderer, else text/plain as fmt's %v prints it.
+// a PNG for an image.Image, its own for a Renderer, else text/plain as fmt's %v
+// prints it.
 func Bundle(v any) (data, metadata map[string]any) {
-	if t, ok := v.(*tensor.Tensor); ok && t != nil {
-		return tensorBundle(t)
+	switch x := v.(type) {
+	case *tensor.Tensor:
+		if x != nil {
+			return tensorBundle(x)
+		}
+	case image.Image:
+		return Image(x).MIMEBundle()
 	}
 	if r, ok := v.(Renderer); ok {
 		data, metadata = r.MIMEBundle()

@@ -213,3 +213,10 @@ func TestHeatmapPutsRowZeroOnTop(t *testing.T) {
 		t.Errorf("row 0 (low values, blue) should be on top: top %v, bottom %v", top, bottom)
 	}
 }
+
+func TestImagesShowAsPNG(t *testing.T) {
+	data, _ := Bundle(image.NewRGBA(image.Rect(0, 0, 7, 5)))
+	if b := decodePNG(t, data).Bounds(); b.Dx() != 7 || b.Dy() != 5 {
+		t.Errorf("image shown as %v", b)
+	}
+}

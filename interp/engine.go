@@ -51,6 +51,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"image"
 	"io"
 	"log"
 	"os"
@@ -713,8 +714,8 @@ func (e *Engine) compile(src string) (err error) {
 	return err
 }
 
-// rich returns v when display shows it as more than text: a tensor or a
-// display.Renderer.
+// rich returns v when display shows it as more than text: a tensor, an image
+// or a display.Renderer.
 func rich(v reflect.Value) (any, bool) {
 	if !v.IsValid() || !v.CanInterface() {
 		return nil, false
@@ -722,7 +723,7 @@ func rich(v reflect.Value) (any, bool) {
 	switch x := v.Interface().(type) {
 	case *tensor.Tensor:
 		return x, x != nil
-	case display.Renderer:
+	case display.Renderer, image.Image:
 		return x, true
 	}
 	return nil, false
