@@ -88,9 +88,7 @@ func resultText(r kernel.ExecuteReply) string {
 // of earlier ones.
 func TestExecute(t *testing.T) {
 	e := newEngine(t)
-	cells := []struct {
-		code, result, stdout string
-	}{
+	runCells(t, e, []cellCase{
 		{code: "1 + 2", result: "3"},
 		{code: "x := 40", result: ""},
 		{code: "x + 2", result: "42"},
@@ -108,7 +106,15 @@ func TestExecute(t *testing.T) {
 		{code: "import \"errors\"\nerrors.New(\"bad\")", result: "bad"},
 		{code: "// only a comment\n"},
 		{code: ""},
-	}
+	})
+}
+
+// cellCase is a cell and what it must show: its result and its stdout.
+type cellCase struct{ code, result, stdout string }
+
+// runCells runs cells in order in e and checks each one's result and stdout.
+func runCells(t *testing.T, e *Engine, cells []cellCase) {
+	t.Helper()
 	for _, c := range cells {
 		out := &fakeOut{}
 		r := execute(e, c.code, out)

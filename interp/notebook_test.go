@@ -24,27 +24,14 @@ func (o *displayOut) ClearOutput(bool)                                { o.cleare
 // explicit import or a declared name of the same spelling wins.
 func TestImplicitImports(t *testing.T) {
 	e := newEngine(t)
-	cells := []struct{ code, result, stdout string }{
+	runCells(t, e, []cellCase{
 		{code: `fmt.Println("no import")`, stdout: "no import\n"},
 		{code: `strings.ToUpper("go")`, result: `"GO"`},
 		{code: `math.Sqrt(16)`, result: "4"},
 		{code: "import m \"math\"\nm.Abs(-2)", result: "2"},
 		{code: "type T struct{ N int }\nfunc (t T) Twice() int { return 2 * t.N }\nt := T{4}\nt.Twice()", result: "8"},
 		{code: `import "fmt"` + "\n" + `fmt.Sprint(1)`, result: `"1"`},
-	}
-	for _, c := range cells {
-		out := &fakeOut{}
-		r := execute(e, c.code, out)
-		if r.Err != nil {
-			t.Fatalf("%q: %v %q", c.code, r.Err, r.Err.Traceback)
-		}
-		if got := resultText(r); got != c.result {
-			t.Errorf("%q: result %q, want %q", c.code, got, c.result)
-		}
-		if got := out.text("stdout"); got != c.stdout {
-			t.Errorf("%q: stdout %q, want %q", c.code, got, c.stdout)
-		}
-	}
+	})
 	if r := execute(e, `nosuchpkg.Foo()`, nil); r.Err == nil || !strings.Contains(r.Err.Value, "nosuchpkg") {
 		t.Errorf("unknown package: %+v", r.Err)
 	}
