@@ -58,14 +58,16 @@ func (e *Engine) magics(ctx context.Context, req kernel.ExecuteRequest, out kern
 			r.Payload = append(reply.Payload, r.Payload...)
 			return "", r, true
 		case "timeit", "%timeit":
-			body := arg
-			if body == "" {
-				body = strings.Join(lines[i+1:], "\n")
+			// "%timeit [-n N] [-r R] stmt" times stmt; with no statement after the
+			// options it times the rest of the cell, like IPython's %%timeit.
+			body, timesCell := arg, onlyTimeitOptions(arg)
+			if timesCell {
+				body = arg + "\n" + strings.Join(lines[i+1:], "\n")
 			}
 			if xerr := e.timeit(ctx, body, out); xerr != nil {
 				return "", kernel.ExecuteReply{Err: xerr, Payload: reply.Payload}, true
 			}
-			if arg == "" {
+			if timesCell {
 				return "", reply, true
 			}
 		case "env":
@@ -139,6 +141,16 @@ func fmtDuration(d time.Duration) string {
 		}
 	}
 	return d.String()
+}
+
+// onlyTimeitOptions reports whether arg holds nothing but %timeit's -n and -r
+// options (or nothing at all).
+func onlyTimeitOptions(arg string) bool {
+	f := strings.Fields(arg)
+	for len(f) >= 2 && (f[0] == "-n" || f[0] == "-r") {
+		f = f[2:]
+	}
+	return len(f) == 0
 }
 
 // timeit times body, a list of statements, as IPython's %timeit: it is

@@ -1,6 +1,8 @@
 package interp
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -94,5 +96,23 @@ func TestInterpretedRenderer(t *testing.T) {
 	r = execute(e, "type Plain struct{ N int }\nPlain{3}", nil)
 	if r.Result == nil || r.Result.Data["text/plain"] != "{3}" || len(r.Result.Data) != 1 {
 		t.Errorf("a type without MIMEBundle: %+v", r.Result)
+	}
+}
+
+// TestTimeitTimesTheRestOfTheCell: with only options on its line, %timeit times
+// the following lines (IPython's %%timeit), and runs them only while timing.
+func TestTimeitTimesTheRestOfTheCell(t *testing.T) {
+	e := newEngine(t)
+	out := &fakeOut{}
+	if r := execute(e, "%timeit -n 3 -r 2\ntime.Sleep(10 * time.Millisecond)\nfmt.Println(\"ran\")", out); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	text := out.text("stdout")
+	m := regexp.MustCompile(`^(ran\n){6}([\d.]+) ms ± .* per loop \(mean ± std\. dev\. of 2 runs, 3 loops each\)\n$`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("output %q", text)
+	}
+	if ms, _ := strconv.ParseFloat(m[2], 64); ms < 9 {
+		t.Errorf("a 10 ms sleep timed at %v ms", ms)
 	}
 }
