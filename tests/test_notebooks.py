@@ -6,6 +6,7 @@ without an error output, and their key cells show what the text around them says
 
 import glob
 import os
+import re
 import sys
 import unittest
 
@@ -48,7 +49,7 @@ class NotebooksTest(unittest.TestCase):
         self.fail(f"{notebook} has no cell {cell_id}")
 
     def test_no_error_outputs(self):
-        self.assertGreaterEqual(len(self.executed), 4, "the curriculum notebooks are missing")
+        self.assertGreaterEqual(len(self.executed), 6, "the curriculum notebooks are missing")
         for name, nb in self.executed.items():
             for c in nb.cells:
                 for o in c.get("outputs", []):
@@ -80,6 +81,19 @@ class NotebooksTest(unittest.TestCase):
         for cell_id in ("08-01", "08-02", "08-03", "08-04", "08-05"):
             outputs = self.cell("08-visualise-and-export.ipynb", cell_id).outputs
             self.assertTrue(any("image/png" in o.get("data", {}) for o in outputs), cell_id)
+
+    def test_devices_notebook_runs_without_a_gpu(self):
+        self.assertRegex(text(self.cell("03-devices.ipynb", "03-01")), r"using (cpu|cuda)")
+        self.assertRegex(text(self.cell("03-devices.ipynb", "03-08")), r"per loop \(mean ± std\. dev\. of 3 runs, 10 loops each\)")
+
+    def test_autograd_gradients_and_fit(self):
+        self.assertIn("tensor([1., 2., 3.])", text(self.cell("05-autograd.ipynb", "05-04")))
+        graph = self.cell("05-autograd.ipynb", "05-03").outputs[0]
+        self.assertIn("image/svg+xml", graph.data)
+        fit = re.search(r"w = ([\d.]+), b = ([\d.]+)", text(self.cell("05-autograd.ipynb", "05-09")))
+        self.assertIsNotNone(fit, "the regression did not report its fit")
+        self.assertAlmostEqual(float(fit.group(1)), 3, delta=0.1)
+        self.assertAlmostEqual(float(fit.group(2)), 2, delta=0.2)
 
     def test_npy_round_trip(self):
         self.assertIn("same values: true", text(self.cell("08-visualise-and-export.ipynb", "08-09")))
