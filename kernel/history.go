@@ -18,7 +18,7 @@ import (
 // only ever append; an empty path keeps the history in memory.
 type History struct {
 	mu      sync.Mutex
-	path    string
+	file    *os.File // opened for appending; nil keeps the history in memory
 	session int
 	entries []HistoryEntry
 }
@@ -36,7 +36,7 @@ const maxHistory = 10000
 
 // OpenHistory loads the history file at path and starts a new session in it.
 func OpenHistory(path string) (*History, error) {
-	h := &History{path: path, session: 1}
+	h := &History{session: 1}
 	if path == "" {
 		return h, nil
 	}
@@ -47,10 +47,10 @@ func OpenHistory(path string) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	// The lock makes reading the last session number and claiming the next one atomic
 	// between kernels started at the same moment.
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
 		return nil, err
 	}
 	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
@@ -72,7 +72,12 @@ func OpenHistory(path string) (*History, error) {
 	}
 	h.session = last + 1
 	// A line-0 record claims the session number.
-	return h, writeHistoryLine(f, HistoryEntry{Session: h.session})
+	if err := writeHistoryLine(f, HistoryEntry{Session: h.session}); err != nil {
+		f.Close()
+		return nil, err
+	}
+	h.file = f // kept open: every stored cell appends to it
+	return h, nil
 }
 
 func writeHistoryLine(f *os.File, e HistoryEntry) error {
@@ -91,17 +96,12 @@ func (h *History) Session() int { return h.session }
 func (h *History) Add(line int, input, output string) error {
 	e := HistoryEntry{Session: h.session, Line: line, Input: input, Output: output}
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	h.entries = append(h.entries, e)
-	h.mu.Unlock()
-	if h.path == "" {
+	if h.file == nil {
 		return nil
 	}
-	f, err := os.OpenFile(h.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return writeHistoryLine(f, e)
+	return writeHistoryLine(h.file, e)
 }
 
 // HistoryQuery is the content of a history_request.

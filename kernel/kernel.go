@@ -42,6 +42,7 @@ type Kernel struct {
 	shell, control, stdin, iopub, hb *socket
 
 	queue        chan *Message // shell requests, run one at a time in arrival order
+	setAside     []*Message    // taken from queue to be served first; shell goroutine only
 	inputReplies chan *Message
 	inputMu      sync.Mutex // one input_request outstanding at a time
 
@@ -202,16 +203,22 @@ func (k *Kernel) receive(s *socket, handle func(*Message)) {
 	}
 }
 
-// runShell serves shell requests one at a time, in arrival order.
+// runShell serves shell requests one at a time, in arrival order: first those
+// set aside by takeQueuedExecutes, then the queue.
 func (k *Kernel) runShell() {
 	for {
-		select {
-		case <-k.ctx.Done():
-			return
-		case m := <-k.queue:
-			for _, a := range k.serve(k.shell, m) {
-				k.abort(a)
+		var m *Message
+		if len(k.setAside) > 0 {
+			m, k.setAside = k.setAside[0], k.setAside[1:]
+		} else {
+			select {
+			case <-k.ctx.Done():
+				return
+			case m = <-k.queue:
 			}
+		}
+		for _, a := range k.serve(k.shell, m) {
+			k.abort(a)
 		}
 	}
 }
@@ -219,25 +226,18 @@ func (k *Kernel) runShell() {
 // takeQueuedExecutes removes the execute_requests already queued behind a cell
 // that failed with stop_on_error; they will be answered "aborted", as ipykernel
 // does. It runs before the failed cell's reply, so a request sent after the client
-// saw that reply is never caught. Other requests stay queued, in order.
+// saw that reply is never caught. Other requests are set aside, in order, to be
+// served next.
 func (k *Kernel) takeQueuedExecutes() []*Message {
 	time.Sleep(time.Millisecond) // let requests sent right behind the failed one arrive
-	var aborted, others []*Message
+	var aborted []*Message
 	for len(k.queue) > 0 {
 		m := <-k.queue
 		if m.Header.MsgType == "execute_request" {
 			aborted = append(aborted, m)
 		} else {
-			others = append(others, m)
+			k.setAside = append(k.setAside, m)
 		}
-	}
-	// Put the rest back in front of anything that arrived meanwhile.
-	rest := len(k.queue)
-	for _, m := range others {
-		k.queue <- m
-	}
-	for range rest {
-		k.queue <- <-k.queue
 	}
 	return aborted
 }
