@@ -439,17 +439,23 @@ func (e *Engine) runImports(ctx context.Context, c *cell, s segment) *kernel.Exe
 		if _, err := e.eval(ctx, src); err != nil {
 			return e.evalError(ctx, c, err)
 		}
-		if name == "" {
-			name = e.packageName(path)
-		}
-		e.symMu.Lock()
-		e.imports[key] = true
-		if name != "_" && name != "." {
-			e.pkgs[name] = path
-		}
-		e.symMu.Unlock()
+		e.noteImport(name, path)
 	}
 	return nil
+}
+
+// noteImport records that path was imported as name ("" for its own name), so
+// that a later import of it is skipped and the name resolves for completion.
+func (e *Engine) noteImport(name, path string) {
+	e.symMu.Lock()
+	defer e.symMu.Unlock()
+	e.imports[name+" "+path] = true
+	if name == "" {
+		name = e.packageName(path)
+	}
+	if name != "_" && name != "." {
+		e.pkgs[name] = path
+	}
 }
 
 // record remembers the names a segment declared, for completion, inspection
@@ -629,9 +635,8 @@ func (e *Engine) evalResult(ctx context.Context, c *cell, s segment, x ast.Expr)
 	}
 	if len(names) == 1 {
 		v, _ := e.yi.Eval(names[0])
-		if x, ok := rich(v); ok {
-			data, metadata := display.Bundle(x)
-			return &kernel.Bundle{Data: data, Metadata: metadata}, nil, true
+		if b, ok := richBundle(v); ok {
+			return b, nil, true
 		}
 		if b, ok := e.interpretedBundle(names[0], v); ok {
 			return b, nil, true

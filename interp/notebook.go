@@ -76,19 +76,15 @@ func (e *Engine) importImplicitly(ctx context.Context, c *cell, path string) *ke
 	if _, err := e.eval(ctx, fmt.Sprintf("import %q", path)); err != nil {
 		return e.evalError(ctx, c, err)
 	}
-	e.symMu.Lock()
-	e.imports[" "+path] = true
-	e.pkgs[e.packageName(path)] = path
-	e.symMu.Unlock()
+	e.noteImport("", path)
 	return nil
 }
 
 // resultBundle is what a user expression's value shows: display's bundle for a
 // tensor or a display.Renderer, else its text.
 func resultBundle(v reflect.Value) *kernel.Bundle {
-	if x, ok := rich(v); ok {
-		data, metadata := display.Bundle(x)
-		return &kernel.Bundle{Data: data, Metadata: metadata}
+	if b, ok := richBundle(v); ok {
+		return b
 	}
 	text, ok := formatValue(v)
 	if !ok {
@@ -128,6 +124,16 @@ func (e *Engine) interpretedBundle(name string, v reflect.Value) (*kernel.Bundle
 		data["text/plain"] = e.valueText(name)
 	}
 	return &kernel.Bundle{Data: data, Metadata: pair[1]}, true
+}
+
+// richBundle is display's bundle of v when display shows it as more than text.
+func richBundle(v reflect.Value) (*kernel.Bundle, bool) {
+	x, ok := rich(v)
+	if !ok {
+		return nil, false
+	}
+	data, metadata := display.Bundle(x)
+	return &kernel.Bundle{Data: data, Metadata: metadata}, true
 }
 
 // publisher sends display.Show and display.Clear to the running cell, or to the
