@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"runtime"
 	"strings"
@@ -79,7 +80,7 @@ func New(cfg Config) (*Kernel, error) {
 		return nil, errors.New("kernel: no engine")
 	}
 	if cfg.Log == nil {
-		cfg.Log = log.New(discard{}, "", 0)
+		cfg.Log = log.New(io.Discard, "", 0)
 	}
 	if cfg.History == nil {
 		cfg.History, _ = OpenHistory("")
@@ -96,10 +97,6 @@ func New(cfg Config) (*Kernel, error) {
 		inputReplies: make(chan *Message, 16),
 	}, nil
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // Run binds the sockets and serves requests until a shutdown_request arrives or ctx
 // ends. It returns an error only when the sockets cannot be bound.
