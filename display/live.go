@@ -8,7 +8,6 @@ import (
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Subplots is a grid of figures shown as one image, like matplotlib's subplots.
@@ -51,15 +50,14 @@ func (s *Subplots) index(r, c int) int {
 // PNG renders the grid at twice its page size.
 func (s *Subplots) PNG() ([]byte, error) {
 	w, h := s.Width*vg.Length(s.Cols), s.Height*vg.Length(s.Rows)
-	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngScale*cssDPI))
-	dc := draw.New(c)
-	tiles := draw.Tiles{Rows: s.Rows, Cols: s.Cols, PadX: vg.Millimeter, PadY: vg.Millimeter}
-	for r := range s.Rows {
-		for col := range s.Cols {
-			s.At(r, col).draw(tiles.At(dc, col, r))
+	return renderPNG(w, h, func(dc draw.Canvas) {
+		tiles := draw.Tiles{Rows: s.Rows, Cols: s.Cols, PadX: vg.Millimeter, PadY: vg.Millimeter}
+		for r := range s.Rows {
+			for col := range s.Cols {
+				s.At(r, col).draw(tiles.At(dc, col, r))
+			}
 		}
-	}
-	return encodePNG(c)
+	})
 }
 
 // MIMEBundle shows the grid as a PNG.

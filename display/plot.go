@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/color"
 	imagedraw "image/draw"
-	"image/png"
 	"math"
 	"reflect"
 
@@ -269,20 +268,7 @@ func (f *Figure) draw(c draw.Canvas) {
 
 // PNG renders the figure at twice its page size.
 func (f *Figure) PNG() ([]byte, error) {
-	c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(pngScale*cssDPI))
-	f.draw(draw.New(c))
-	return encodePNG(c)
-}
-
-// encodePNG favours speed over size: a plot is redrawn on every update of a live
-// output, and its flat colours compress well even at the fastest level.
-func encodePNG(c *vgimg.Canvas) ([]byte, error) {
-	var b bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&b, c.Image()); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return renderPNG(f.Width, f.Height, f.draw)
 }
 
 // SVG renders the figure as an SVG document.
