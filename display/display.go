@@ -9,6 +9,8 @@ package display
 import (
 	"fmt"
 	"image"
+	"reflect"
+	"sort"
 	"sync"
 
 	"gonote/tensor"
@@ -64,11 +66,32 @@ func Bundle(v any) (data, metadata map[string]any) {
 			data = map[string]any{}
 		}
 		if _, ok := data["text/plain"]; !ok {
-			data["text/plain"] = fmt.Sprintf("%v", v)
+			data["text/plain"] = plainText(v, data)
 		}
 		return data, metadata
 	}
 	return map[string]any{"text/plain": fmt.Sprintf("%v", v)}, nil
+}
+
+// plainText is the text/plain fallback of a Renderer's bundle. A value of a
+// type declared in a cell arrives wrapped by the interpreter, in a struct whose
+// first field is IValue, and %v of the wrapper means nothing to the user (nor
+// does IValue, which yaegi does not always fill with the value): it is named by
+// its first MIME type instead.
+func plainText(v any, data map[string]any) string {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Struct || rv.NumField() == 0 || rv.Type().Field(0).Name != "IValue" {
+		return fmt.Sprintf("%v", v)
+	}
+	mimes := make([]string, 0, len(data))
+	for m := range data {
+		mimes = append(mimes, m)
+	}
+	if len(mimes) == 0 {
+		return "<no output>"
+	}
+	sort.Strings(mimes)
+	return "<" + mimes[0] + " output>"
 }
 
 // Show displays each value as its own output, like IPython's display().

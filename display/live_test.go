@@ -1,6 +1,7 @@
 package display
 
 import (
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -27,6 +28,31 @@ func TestHandleUpdatesInPlace(t *testing.T) {
 	}
 	if r.updates[0] || !r.updates[1] || r.updates[2] || other.ID() == "" {
 		t.Errorf("update flags %v", r.updates)
+	}
+}
+
+// TestRange: range over display.Range counts like range over an int and
+// leaves a closed bar at the count reached, also after break.
+func TestRange(t *testing.T) {
+	r := record(t)
+	var seen []int
+	for i := range Range(3) {
+		seen = append(seen, i)
+	}
+	if !reflect.DeepEqual(seen, []int{0, 1, 2}) {
+		t.Errorf("counted %v", seen)
+	}
+	if got := r.shown[len(r.shown)-1]["text/plain"].(string); !strings.Contains(got, "3/3") {
+		t.Errorf("final bar %q", got)
+	}
+	r = record(t)
+	for i := range Range(10) {
+		if i == 4 {
+			break
+		}
+	}
+	if got := r.shown[len(r.shown)-1]["text/plain"].(string); !strings.Contains(got, " 4/10 ") {
+		t.Errorf("bar after break %q", got)
 	}
 }
 

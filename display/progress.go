@@ -40,6 +40,27 @@ func Progress(total int) *ProgressBar {
 	return p
 }
 
+// Range counts from 0 to n-1 with a progress bar, like tqdm(range(n)):
+//
+//	for epoch := range display.Range(10) {
+//		train(epoch)
+//	}
+//
+// The bar advances after each iteration and is closed when the loop ends,
+// also by break.
+func Range(n int) func(yield func(int) bool) {
+	return func(yield func(int) bool) {
+		bar := Progress(n)
+		defer bar.Close()
+		for i := range n {
+			if !yield(i) {
+				return
+			}
+			bar.Add(1)
+		}
+	}
+}
+
 // Describe sets the text shown before the bar and returns the bar.
 func (p *ProgressBar) Describe(desc string) *ProgressBar {
 	p.mu.Lock()

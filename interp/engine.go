@@ -217,6 +217,7 @@ func (e *Engine) newInterpreter() (*yaegi.Interpreter, error) {
 	uses := append(stdlibTables[:len(stdlibTables):len(stdlibTables)],
 		stdinSymbols(e.stdin),
 		e.runtimeSymbols(),
+		displayMapTypes(),
 	)
 	for _, u := range append(uses, e.opts.Symbols...) {
 		if err := yi.Use(u); err != nil {

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -96,6 +97,50 @@ func TestInterpretedRenderer(t *testing.T) {
 	r = execute(e, "type Plain struct{ N int }\nPlain{3}", nil)
 	if r.Result == nil || r.Result.Data["text/plain"] != "{3}" || len(r.Result.Data) != 1 {
 		t.Errorf("a type without MIMEBundle: %+v", r.Result)
+	}
+}
+
+// TestInterpretedRendererShown: display's functions that take any value keep
+// the MIMEBundle method of a cell's type, and fmt prints a cell's error type
+// through its Error method, as compiled Go would.
+func TestInterpretedRendererShown(t *testing.T) {
+	e, err := New(Options{Symbols: []interp.Exports{symbols.Symbols}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Shutdown(false)
+	out := &displayOut{}
+	r := execute(e, "type Card struct{ Name string }\n"+
+		"func (c Card) MIMEBundle() (map[string]any, map[string]any) {\n"+
+		"\treturn map[string]any{\"text/html\": \"<b>\" + c.Name + \"</b>\"}, nil\n}\n"+
+		"display.Show(Card{\"ace\"}, &Card{\"king\"}, 7)\n"+
+		"h := display.New(Card{\"one\"})\n"+
+		"var two display.Renderer = Card{\"two\"}\n"+
+		"h.Update(two) // a method's any parameter keeps no methods: see README\n"+
+		"type Oops struct{ Code int }\n"+
+		"func (o Oops) Error() string { return fmt.Sprint(\"oops \", o.Code) }\n"+
+		"fmt.Println(Oops{4}, &Oops{5})\n"+
+		"fmt.Printf(\"%v|%s\\n\", Oops{6}, Oops{7})\n"+
+		"for i := range display.Range(2) { fmt.Println(\"step\", i) }", out)
+	if r.Err != nil {
+		t.Fatalf("%v %q", r.Err, r.Err.Traceback)
+	}
+	var html []any
+	for _, b := range out.shown {
+		html = append(html, b.Data["text/html"])
+	}
+	want := []any{"<b>ace</b>", "<b>king</b>", nil, "<b>one</b>", "<b>two</b>"}
+	if len(html) > len(want) {
+		html = html[:len(want)] // then the progress bar of display.Range
+	}
+	if !reflect.DeepEqual(html, want) {
+		t.Errorf("shown %v, want %v", html, want)
+	}
+	if len(out.shown) > 0 && out.shown[0].Data["text/plain"] != "<text/html output>" {
+		t.Errorf("text/plain of a cell's Renderer: %q", out.shown[0].Data["text/plain"])
+	}
+	if got := out.text("stdout"); got != "oops 4 oops 5\noops 6|oops 7\nstep 0\nstep 1\n" {
+		t.Errorf("fmt of a cell's error type printed %q", got)
 	}
 }
 

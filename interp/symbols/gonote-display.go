@@ -29,6 +29,7 @@ func init() {
 		"NewSubplots":  reflect.ValueOf(display.NewSubplots),
 		"Plot":         reflect.ValueOf(display.Plot),
 		"Progress":     reflect.ValueOf(display.Progress),
+		"Range":        reflect.ValueOf(display.Range),
 		"Scatter":      reflect.ValueOf(display.Scatter),
 		"SetPublisher": reflect.ValueOf(display.SetPublisher),
 		"Show":         reflect.ValueOf(display.Show),
