@@ -361,6 +361,7 @@ func (e *Engine) run(ctx context.Context, code string, count int) (*kernel.Bundl
 	e.symMu.Lock()
 	e.cells[seq].spans = spans
 	e.symMu.Unlock()
+	inCellFile := map[string]bool{} // imports done in the file cellFile(seq)
 	for i, s := range c.segs {
 		if s.kind == segImport {
 			if xerr := e.runImports(ctx, c, s); xerr != nil {
@@ -391,6 +392,11 @@ func (e *Engine) run(ctx context.Context, code string, count int) (*kernel.Bundl
 		for _, d := range s.postDecl {
 			if _, err := e.eval(ctx, d); err != nil {
 				return nil, e.evalError(ctx, c, err)
+			}
+		}
+		if len(s.post) > 0 {
+			if xerr := e.importInFile(ctx, c, cellFile(seq), inCellFile); xerr != nil {
+				return nil, xerr
 			}
 		}
 		for _, p := range s.post {
@@ -441,6 +447,44 @@ func (e *Engine) runImports(ctx context.Context, c *cell, s segment) *kernel.Exe
 			return e.evalError(ctx, c, err)
 		}
 		e.noteImport(name, path)
+	}
+	return nil
+}
+
+// importInFile imports the session's packages again in the source file
+// named file, those not in done yet, and adds them to done. yaegi keys an
+// import by package name and file name, and resolves a package name in a
+// type only through the file the type is written in: the functions of a
+// cell, compiled under the cell's own file name (see cellFile), would not
+// see the packages imported in earlier cells or implicitly, and yaegi
+// panics on a signature such as func() *tensor.Tensor.
+func (e *Engine) importInFile(ctx context.Context, c *cell, file string, done map[string]bool) *kernel.ExecError {
+	e.symMu.RLock()
+	var keys []string
+	for key := range e.imports {
+		name, _, _ := strings.Cut(key, " ")
+		if !done[key] && name != "_" && name != "." {
+			keys = append(keys, key)
+		}
+	}
+	e.symMu.RUnlock()
+	if len(keys) == 0 {
+		return nil
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	// The //line directive comes before the package clause, so that the
+	// file yaegi records the imports under is file.
+	fmt.Fprintf(&b, "//line %s:1:1\npackage main\n", file)
+	for _, key := range keys {
+		name, path, _ := strings.Cut(key, " ")
+		fmt.Fprintf(&b, "import %s %q\n", name, path)
+	}
+	if _, err := e.eval(ctx, b.String()); err != nil {
+		return e.evalError(ctx, c, err)
+	}
+	for _, key := range keys {
+		done[key] = true
 	}
 	return nil
 }

@@ -271,3 +271,20 @@ func TestGoroutinePanicBetweenCells(t *testing.T) {
 		t.Errorf("next cell's stderr %q lacks the report", got)
 	}
 }
+
+// TestFuncsWithPackageTypes: functions and methods declared in a cell compile
+// under the cell's own file name, where package names in their types must
+// still resolve, whether the package was imported implicitly, in an earlier
+// cell or under another name.
+func TestFuncsWithPackageTypes(t *testing.T) {
+	e := newEngine(t)
+	runCells(t, e, []cellCase{
+		{code: "func builder() *strings.Builder { return &strings.Builder{} }\nbuilder().Len()", result: "0"},
+		{code: `import "bytes"`},
+		{code: "func buf(s string) *bytes.Buffer { return bytes.NewBufferString(s) }\nbuf(\"abc\").Len()", result: "3"},
+		{code: "func buf(s string) *bytes.Buffer { return bytes.NewBufferString(s + s) }\nbuf(\"abc\").Len()", result: "6"},
+		{code: `import str "strings"`},
+		{code: "func words(s string) []string { var b str.Builder; b.WriteString(s); return str.Fields(b.String()) }\nlen(words(\"a b\"))", result: "2"},
+		{code: "type holder struct{ B *bytes.Buffer }\nfunc (h holder) Get() *bytes.Buffer { return h.B }\nholder{bytes.NewBufferString(\"xy\")}.Get().Len()", result: "2"},
+	})
+}
