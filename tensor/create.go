@@ -338,7 +338,7 @@ func nextSeed() uint64 {
 }
 
 func random(op string, dt DType, shape []int, dist backend.Distribution, a, b float64) *Tensor {
-	t := empty(op, backend.CPU, dt, shape)
+	t := uninit(op, backend.CPU, dt, shape)
 	t.be().Random(t.view(), dist, a, b, nextSeed())
 	return t
 }

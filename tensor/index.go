@@ -241,7 +241,7 @@ func (t *Tensor) IndexSelect(dim int, index *Tensor) *Tensor {
 	dim = src.wrapDim("index_select", dim)
 	shape := slices.Clone(src.shape)
 	shape[dim] = idx.Numel()
-	out := empty("index_select", t.Device(), t.dtype, shape)
+	out := uninit("index_select", t.Device(), t.dtype, shape)
 	iv := backendView{Buf: idx.buf, Offset: idx.offset, Shape: shape, Strides: make([]int, len(shape))}
 	if idx.Dim() == 1 {
 		iv.Strides[dim] = idx.strides[0]
@@ -294,7 +294,7 @@ func (t *Tensor) Gather(dim int, index *Tensor) *Tensor {
 				d, shapeString(index.shape), shapeString(t.shape), dim)
 		}
 	}
-	out := empty("gather", t.Device(), t.dtype, idx.shape)
+	out := uninit("gather", t.Device(), t.dtype, idx.shape)
 	if bad, ok := t.be().Gather(out.view(), src.view(), idx.view(), dim); !ok {
 		fail(RuntimeError, "gather", "index %d is out of bounds for dimension %d with size %d", bad, dim, src.shape[dim])
 	}
@@ -396,7 +396,7 @@ func Where(cond *Tensor, x, y any) *Tensor {
 	checkSameDevice("where", cond, a)
 	checkSameDevice("where", cond, b)
 	shape := broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape)
-	out := empty("where", cond.Device(), dt, shape)
+	out := uninit("where", cond.Device(), dt, shape)
 	out.be().Where(out.view(), cond.expandView(shape), a.expandView(shape), b.expandView(shape))
 	if !needsGrad(a, b) {
 		return out

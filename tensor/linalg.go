@@ -21,7 +21,7 @@ func checkMatmulTypes(a, b *Tensor) {
 
 // bmm3 multiplies a [B, M, K] by b [B, K, N] (checked) into a new [B, M, N].
 func bmm3(a, b *Tensor) *Tensor {
-	out := empty("matmul", a.Device(), a.dtype, []int{a.shape[0], a.shape[1], b.shape[2]})
+	out := uninit("matmul", a.Device(), a.dtype, []int{a.shape[0], a.shape[1], b.shape[2]})
 	out.be().Matmul(out.view(), a.view(), b.view())
 	if !needsGrad(a, b) {
 		return out

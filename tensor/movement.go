@@ -276,6 +276,9 @@ func legacyTypeName(d DType) string {
 // broadcastShapes returns the shape a and b broadcast to, panicking with
 // PyTorch's message when they do not broadcast.
 func broadcastShapes(a, b []int) []int {
+	if slices.Equal(a, b) {
+		return a // callers never modify the result
+	}
 	n := max(len(a), len(b))
 	out := make([]int, n)
 	for i := n - 1; i >= 0; i-- {
@@ -324,7 +327,7 @@ func (t *Tensor) Contiguous() *Tensor {
 
 // Clone returns a contiguous copy of t with its own storage.
 func (t *Tensor) Clone() *Tensor {
-	out := empty("clone", t.Device(), t.dtype, t.shape)
+	out := uninit("clone", t.Device(), t.dtype, t.shape)
 	out.be().Copy(out.view(), t.view())
 	if !needsGrad(t) {
 		return out
@@ -371,7 +374,7 @@ func Cat(tensors []*Tensor, dim int) *Tensor {
 	}
 	shape := slices.Clone(ref.shape)
 	shape[dim] = total
-	out := empty("cat", ref.Device(), dt, shape)
+	out := uninit("cat", ref.Device(), dt, shape)
 	pos := 0
 	for _, t := range parts {
 		dst := out.Narrow(dim, pos, t.shape[dim])

@@ -21,7 +21,7 @@ func (t *Tensor) toDType(dt DType) *Tensor {
 	if t.dtype == dt {
 		return t
 	}
-	out := empty("to", t.Device(), dt, t.shape)
+	out := uninit("to", t.Device(), dt, t.shape)
 	out.be().Copy(out.view(), t.view())
 	return recordCast(t, out)
 }
@@ -95,7 +95,7 @@ func unaryOp(op backend.UnaryOp, t *Tensor) *Tensor {
 		}
 	}
 	x := t.toDType(dt)
-	out := empty(name, t.Device(), dt, t.shape)
+	out := uninit(name, t.Device(), dt, t.shape)
 	out.be().Unary(op, out.view(), x.view())
 	return recordUnary(op, x, out)
 }
@@ -142,7 +142,7 @@ func binaryOp(op backend.BinaryOp, t *Tensor, other any) *Tensor {
 	if op.IsComparison() {
 		outDT = Bool
 	}
-	out := empty(name, x.Device(), outDT, shape)
+	out := uninit(name, x.Device(), outDT, shape)
 	out.be().Binary(op, out.view(), x.expandView(shape), y.expandView(shape))
 	return recordBinary(op, x, y, out, isNumber(other))
 }

@@ -87,7 +87,7 @@ func reducedShape(shape, dims []int, keep bool) []int {
 // reduceOp runs a backend reduction of t (converted to dt) over r.dims.
 func reduceOp(op backend.ReduceOp, name string, t *Tensor, r reduceArgs, dt DType) *Tensor {
 	x := t.toDType(dt)
-	out := empty(name, t.Device(), dt, reducedShape(t.shape, r.dims, true))
+	out := uninit(name, t.Device(), dt, reducedShape(t.shape, r.dims, true))
 	out.be().Reduce(op, out.view(), x.view(), r.dims)
 	if !r.keep {
 		out = out.View(reducedShape(t.shape, r.dims, false)...)
@@ -198,8 +198,8 @@ func (t *Tensor) argReduce(op backend.ReduceOp, name string, args []any) (*Tenso
 		src = x.toDType(Uint8)
 	}
 	shape := reducedShape(x.shape, r.dims, true)
-	values := empty(name, x.Device(), src.dtype, shape)
-	indices := empty(name, x.Device(), Int64, shape)
+	values := uninit(name, x.Device(), src.dtype, shape)
+	indices := uninit(name, x.Device(), Int64, shape)
 	x.be().ArgReduce(op, values.view(), indices.view(), src.view(), dim)
 	values = values.toDType(x.dtype)
 	if !r.keep {
@@ -361,7 +361,7 @@ func (t *Tensor) scan(op backend.ScanOp, name string, dim int) *Tensor {
 	if t.Dim() == 0 {
 		return x.Clone()
 	}
-	out := empty(name, t.Device(), dt, t.shape)
+	out := uninit(name, t.Device(), dt, t.shape)
 	out.be().Scan(op, out.view(), x.view(), dim)
 	if !needsGrad(x) {
 		return out
@@ -398,8 +398,8 @@ func cumprodGrad(x, g *Tensor, dim int) *Tensor {
 // sorts above every number.
 func (t *Tensor) Sort(dim int, descending bool) (values, indices *Tensor) {
 	dim = t.wrapDim("sort", dim)
-	values = empty("sort", t.Device(), t.dtype, t.shape)
-	indices = empty("sort", t.Device(), Int64, t.shape)
+	values = uninit("sort", t.Device(), t.dtype, t.shape)
+	indices = uninit("sort", t.Device(), Int64, t.shape)
 	if t.Dim() == 0 {
 		values.be().Copy(values.view(), t.view())
 		return recordReshape("SortBackward0", t, values), indices

@@ -157,12 +157,35 @@ func alloc(op string, dev Device, dt DType, n int) backend.Buffer {
 // empty returns a new contiguous tensor (zeroed on the CPU).
 func empty(op string, dev Device, dt DType, shape []int) *Tensor {
 	n := checkShape(op, shape)
-	return &Tensor{
-		buf:     alloc(op, dev, dt, n),
-		dtype:   dt,
-		shape:   append([]int{}, shape...),
-		strides: contiguousStrides(shape),
+	return newContiguous(alloc(op, dev, dt, n), dt, shape)
+}
+
+// uninit is empty for a result whose every element the caller writes: on
+// a backend with AllocEmpty its memory is not zeroed first.
+func uninit(op string, dev Device, dt DType, shape []int) *Tensor {
+	n := checkShape(op, shape)
+	b := backendOf(dev)
+	ea, ok := b.(backend.EmptyAllocator)
+	if !ok {
+		return newContiguous(alloc(op, dev, dt, n), dt, shape)
 	}
+	checkMemory(op, dev, dt, n)
+	return newContiguous(ea.AllocEmpty(dev.Index, dt, n), dt, shape)
+}
+
+// newContiguous returns a contiguous tensor of shape on buf. Its shape and
+// strides share one allocation, capped so that appending to either copies.
+func newContiguous(buf backend.Buffer, dt DType, shape []int) *Tensor {
+	r := len(shape)
+	dims := make([]int, 2*r)
+	copy(dims, shape)
+	st := dims[r:]
+	s := 1
+	for i := r - 1; i >= 0; i-- {
+		st[i] = s
+		s *= max(shape[i], 1)
+	}
+	return &Tensor{buf: buf, dtype: dt, shape: dims[:r:r], strides: st}
 }
 
 // memCheckMin is the allocation size below which memory is not checked.

@@ -283,6 +283,18 @@ type Backend interface {
 	Generator
 }
 
+// Optional interfaces. A backend may implement these besides Backend;
+// package tensor uses them through type assertions and falls back to the
+// primitives above when a backend lacks them, so every backend works
+// without them.
+
+// An EmptyAllocator allocates buffers without zeroing them, for results
+// whose every element an operation writes.
+type EmptyAllocator interface {
+	// AllocEmpty is Alloc with unspecified contents.
+	AllocEmpty(index int, dt DType, n int) Buffer
+}
+
 var (
 	mu       sync.Mutex                         // serialises Register
 	registry atomic.Pointer[map[string]Backend] // replaced whole on Register

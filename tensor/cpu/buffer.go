@@ -19,19 +19,23 @@ package cpu
 
 import (
 	"fmt"
+	"runtime"
+	"sync/atomic"
 
 	"gonote/tensor/backend"
 )
 
 // Buffer is a CPU buffer: a Go slice of its dtype.
 type Buffer struct {
-	data any
-	dt   backend.DType
-	n    int
+	data   any
+	dt     backend.DType
+	n      int
+	pooled atomic.Bool // data belongs to the pool (pool.go)
 }
 
 var _ backend.Buffer = (*Buffer)(nil)
 var _ backend.Backend = CPU{}
+var _ backend.EmptyAllocator = CPU{}
 
 // Device returns the CPU device.
 func (b *Buffer) Device() backend.Device { return backend.CPU }
@@ -43,8 +47,12 @@ func (b *Buffer) DType() backend.DType { return b.dt }
 func (b *Buffer) Len() int { return b.n }
 
 // Data returns the backing slice ([]float32, ... []bool); writes to it are
-// seen by every tensor on this buffer.
-func (b *Buffer) Data() any { return b.data }
+// seen by every tensor on this buffer. The slice stays valid for as long
+// as the caller keeps it, also after the buffer is gone.
+func (b *Buffer) Data() any {
+	b.release()
+	return b.data
+}
 
 // Wrap returns a buffer that shares the slice s, which must be a
 // []float32, []float64, []int64, []int32, []uint8 or []bool. It reports
@@ -53,17 +61,17 @@ func Wrap(s any) (*Buffer, bool) {
 	// The Buffer keeps s itself, not a re-boxed copy: one allocation less.
 	switch d := s.(type) {
 	case []float32:
-		return &Buffer{s, backend.Float32, len(d)}, true
+		return &Buffer{data: s, dt: backend.Float32, n: len(d)}, true
 	case []float64:
-		return &Buffer{s, backend.Float64, len(d)}, true
+		return &Buffer{data: s, dt: backend.Float64, n: len(d)}, true
 	case []int64:
-		return &Buffer{s, backend.Int64, len(d)}, true
+		return &Buffer{data: s, dt: backend.Int64, n: len(d)}, true
 	case []int32:
-		return &Buffer{s, backend.Int32, len(d)}, true
+		return &Buffer{data: s, dt: backend.Int32, n: len(d)}, true
 	case []uint8:
-		return &Buffer{s, backend.Uint8, len(d)}, true
+		return &Buffer{data: s, dt: backend.Uint8, n: len(d)}, true
 	case []bool:
-		return &Buffer{s, backend.Bool, len(d)}, true
+		return &Buffer{data: s, dt: backend.Bool, n: len(d)}, true
 	}
 	return nil, false
 }
@@ -93,9 +101,11 @@ type CPU struct{}
 func init() { backend.Register("cpu", CPU{}) }
 
 // Alloc returns a zeroed buffer.
-func (CPU) Alloc(_ int, dt backend.DType, n int) backend.Buffer {
-	b, _ := Wrap(MakeSlice(dt, n))
-	return b
+func (CPU) Alloc(_ int, dt backend.DType, n int) backend.Buffer { return allocBuffer(dt, n, true) }
+
+// AllocEmpty returns a buffer whose elements the caller will all write.
+func (CPU) AllocEmpty(_ int, dt backend.DType, n int) backend.Buffer {
+	return allocBuffer(dt, n, false)
 }
 
 // Upload returns a buffer holding a copy of host.
@@ -123,6 +133,7 @@ func (CPU) Upload(_ int, host any) backend.Buffer {
 
 // Download copies src into the host slice dst.
 func (CPU) Download(dst any, src backend.Buffer) {
+	defer runtime.KeepAlive(src)
 	s := src.(*Buffer).data
 	switch d := dst.(type) {
 	case []float32:

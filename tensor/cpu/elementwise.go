@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"gonote/tensor/backend"
+	"gonote/tensor/cpu/internal/vec"
 )
 
 type number interface {
@@ -47,6 +48,7 @@ func zipRow[T, U any](l *loop, d []U, a, b []T, f func(T, T) U) {
 
 // Unary sets dst = op(src).
 func (CPU) Unary(op backend.UnaryOp, dst, src backend.View) {
+	defer keep(dst, src)
 	l := newLoop(dst.Shape, dst, src)
 	switch d := data(dst).(type) {
 	case []float32:
@@ -137,18 +139,19 @@ func unaryInt[T number](op backend.UnaryOp, l *loop, d, s []T) {
 
 // Binary sets dst = op(a, b).
 func (CPU) Binary(op backend.BinaryOp, dst, a, b backend.View) {
+	defer keep(dst, a, b)
 	if op <= backend.Div && smallDense(dst, a, b) {
 		// The per-op overhead of small arithmetic on dense operands: no
 		// loop, no closure, no allocation.
 		switch d := data(dst).(type) {
 		case []float32:
-			arithDense(op, dst, a, b, d, data(a).([]float32), data(b).([]float32))
+			arithDense(op, dst, a, b, d, data(a).([]float32), data(b).([]float32), arithRow32)
 			return
 		case []float64:
-			arithDense(op, dst, a, b, d, data(a).([]float64), data(b).([]float64))
+			arithDense(op, dst, a, b, d, data(a).([]float64), data(b).([]float64), arithRow)
 			return
 		case []int64:
-			arithDense(op, dst, a, b, d, data(a).([]int64), data(b).([]int64))
+			arithDense(op, dst, a, b, d, data(a).([]int64), data(b).([]int64), arithRow)
 			return
 		}
 	}
@@ -173,7 +176,11 @@ func (CPU) Binary(op backend.BinaryOp, dst, a, b backend.View) {
 	}
 	switch d := data(dst).(type) {
 	case []float32:
-		arith(op, l, d, data(a).([]float32), data(b).([]float32))
+		if x, y := data(a).([]float32), data(b).([]float32); op <= backend.Div {
+			l.run(func(o [maxOps]int, n int, st [maxOps]int) { arithRow32(op, d, x, y, o, n, st) })
+		} else {
+			arith(op, l, d, x, y)
+		}
 	case []float64:
 		arith(op, l, d, data(a).([]float64), data(b).([]float64))
 	case []int64:
@@ -218,8 +225,10 @@ func scalar(v backend.View) bool {
 	return true
 }
 
-// arithDense does Add, Sub, Mul or Div for smallDense operands.
-func arithDense[T number](op backend.BinaryOp, dst, a, b backend.View, d, x, y []T) {
+// arithDense does Add, Sub, Mul or Div for smallDense operands with row,
+// arithRow or a faster equivalent.
+func arithDense[T number](op backend.BinaryOp, dst, a, b backend.View, d, x, y []T,
+	row func(op backend.BinaryOp, d, a, b []T, o [maxOps]int, n int, st [maxOps]int)) {
 	n := dst.Numel()
 	if n == 0 {
 		return
@@ -228,7 +237,7 @@ func arithDense[T number](op backend.BinaryOp, dst, a, b backend.View, d, x, y [
 	if scalar(b) {
 		sb = 0
 	}
-	arithRow(op, d, x, y, [maxOps]int{dst.Offset, a.Offset, b.Offset}, n, [maxOps]int{1, 1, sb})
+	row(op, d, x, y, [maxOps]int{dst.Offset, a.Offset, b.Offset}, n, [maxOps]int{1, 1, sb})
 }
 
 func isFloat[T number]() bool {
@@ -345,6 +354,23 @@ func arithRow[T number](op backend.BinaryOp, d, a, b []T, o [maxOps]int, n int, 
 	}
 }
 
+// arithRow32 is arithRow with package vec's kernels for rows of unit
+// stride and for a scalar right operand.
+func arithRow32(op backend.BinaryOp, d, a, b []float32, o [maxOps]int, n int, st [maxOps]int) {
+	od, oa, ob := o[0], o[1], o[2]
+	if vec.Enabled && st[0] == 1 && st[1] == 1 {
+		switch st[2] {
+		case 1:
+			vec.VV(vec.Op(op), d[od:od+n], a[oa:oa+n], b[ob:ob+n])
+			return
+		case 0:
+			vec.VS(vec.Op(op), d[od:od+n], a[oa:oa+n], b[ob])
+			return
+		}
+	}
+	arithRow(op, d, a, b, o, n, st)
+}
+
 // ipow is integer power by squaring (in int64, wrapping like C); negative
 // exponents give 0 except for bases 1 and -1, as in PyTorch.
 func ipow[T number](x, y T) T {
@@ -418,6 +444,7 @@ func binaryBool(op backend.BinaryOp, l *loop, d, a, b []bool) {
 
 // Where sets dst = cond ? a : b.
 func (CPU) Where(dst, cond, a, b backend.View) {
+	defer keep(dst, cond, a, b)
 	l := newLoop(dst.Shape, dst, cond, a, b)
 	c := data(cond).([]bool)
 	switch d := data(dst).(type) {
@@ -455,7 +482,25 @@ func where[T any](l *loop, d []T, c []bool, a, b []T) {
 
 // Copy sets dst = src, converting the dtype.
 func (CPU) Copy(dst, src backend.View) {
+	defer keep(dst, src)
 	l := newLoop(dst.Shape, dst, src)
+	if dst.Buf.DType() == src.Buf.DType() {
+		switch d := data(dst).(type) {
+		case []float32:
+			copyRows(l, d, data(src).([]float32))
+		case []float64:
+			copyRows(l, d, data(src).([]float64))
+		case []int64:
+			copyRows(l, d, data(src).([]int64))
+		case []int32:
+			copyRows(l, d, data(src).([]int32))
+		case []uint8:
+			copyRows(l, d, data(src).([]uint8))
+		case []bool:
+			copyRows(l, d, data(src).([]bool))
+		}
+		return
+	}
 	switch d := data(dst).(type) {
 	case []float32:
 		castInto(l, d, data(src))
@@ -483,6 +528,22 @@ func (CPU) Copy(dst, src backend.View) {
 			mapRow(l, d, s, func(x uint8) bool { return x != 0 })
 		}
 	}
+}
+
+// copyRows copies rows of one dtype, with Go's copy for unit strides.
+func copyRows[T any](l *loop, d, s []T) {
+	l.run(func(o [maxOps]int, n int, st [maxOps]int) {
+		od, os := o[0], o[1]
+		if st[0] == 1 && st[1] == 1 {
+			copy(d[od:od+n], s[os:os+n])
+			return
+		}
+		for i := 0; i < n; i++ {
+			d[od] = s[os]
+			od += st[0]
+			os += st[1]
+		}
+	})
 }
 
 func castInto[D number](l *loop, d []D, src any) {

@@ -39,6 +39,7 @@ func blasLayout(rows, cols, sr, sc int) (trans bool, ld int, ok bool) {
 
 // Matmul sets dst[i] = a[i] × b[i] for each batch i.
 func (CPU) Matmul(dst, a, b backend.View) {
+	defer keep(dst, a, b)
 	switch d := data(dst).(type) {
 	case []float32:
 		matmulFloat(dst, a, b, d, data(a).([]float32), data(b).([]float32), gemm32)
@@ -133,6 +134,7 @@ func matmulInt[T number](dst, a, b backend.View, d, as, bs []T) {
 
 // Gather sets dst[p] = src[p with axis replaced by index[p]].
 func (CPU) Gather(dst, src, index backend.View, axis int) (int64, bool) {
+	defer keep(dst, src, index)
 	sv := backend.View{Offset: src.Offset, Shape: dst.Shape, Strides: append([]int(nil), src.Strides...)}
 	sv.Strides[axis] = 0
 	l := newLoop(dst.Shape, dst, index, sv)
@@ -185,6 +187,7 @@ func gather[T any](l *loop, d, s []T, idx []int64, ax int) {
 
 // Scatter writes (or adds) src into dst at the positions index gives.
 func (CPU) Scatter(dst, src, index backend.View, axis int, accumulate bool) (int64, bool) {
+	defer keep(dst, src, index)
 	dv := backend.View{Offset: dst.Offset, Shape: index.Shape, Strides: append([]int(nil), dst.Strides...)}
 	dv.Strides[axis] = 0
 	l := newLoop(index.Shape, dv, index, src)
@@ -253,6 +256,7 @@ const randChunk = 1 << 14
 
 // Random fills the contiguous view dst.
 func (CPU) Random(dst backend.View, dist backend.Distribution, a, b float64, seed uint64) {
+	defer keep(dst)
 	n := dst.Numel()
 	chunks := (n + randChunk - 1) / randChunk
 	fill := func(c int, f func(lo, hi int, r *rand.Rand)) {

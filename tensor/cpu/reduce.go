@@ -67,6 +67,7 @@ func contiguousStrides(shape []int) []int {
 
 // Reduce reduces src over axes into dst.
 func (CPU) Reduce(op backend.ReduceOp, dst, src backend.View, axes []int) {
+	defer keep(dst, src)
 	switch s := data(src).(type) {
 	case []float32:
 		reduceNum(op, dst, src, axes, s, float64(0))
@@ -369,6 +370,7 @@ func lines(axis int, views []backend.View, cost int, body func(o [maxOps]int)) {
 
 // ArgReduce writes the extreme values along axis and their first indices.
 func (CPU) ArgReduce(op backend.ReduceOp, values, indices, src backend.View, axis int) {
+	defer keep(values, indices, src)
 	switch s := data(src).(type) {
 	case []float32:
 		argReduce(op, values, indices, src, axis, s, data(values).([]float32))
@@ -410,6 +412,7 @@ func argReduce[T number](op backend.ReduceOp, values, indices, src backend.View,
 
 // Scan writes running sums or products along axis.
 func (CPU) Scan(op backend.ScanOp, dst, src backend.View, axis int) {
+	defer keep(dst, src)
 	switch s := data(src).(type) {
 	case []float32:
 		scan(op, dst, src, axis, s, data(dst).([]float32), float64(0))
@@ -445,6 +448,7 @@ func scan[T number, A float64 | int64](op backend.ScanOp, dst, src backend.View,
 
 // Sort sorts src along axis.
 func (CPU) Sort(values, indices, src backend.View, axis int, descending bool) {
+	defer keep(values, indices, src)
 	switch s := data(src).(type) {
 	case []float32:
 		sortLines(values, indices, src, axis, s, data(values).([]float32), descending, floatLess[float32])

@@ -1,0 +1,114 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The float32 arithmetic kernels: 32 elements per iteration in four YMM
+// registers, then one element at a time. They need AVX (see Enabled).
+
+// VV is dst[i] = x[i] OP y[i] for func(dst, x, y []float32).
+#define VV(NAME, OP) \
+TEXT NAME(SB), NOSPLIT, $0-72; \
+	MOVQ dst_base+0(FP), DI; \
+	MOVQ dst_len+8(FP), CX; \
+	MOVQ x_base+24(FP), SI; \
+	MOVQ y_base+48(FP), DX; \
+	XORQ AX, AX; \
+	MOVQ CX, BX; \
+	ANDQ $~31, BX; \
+	JZ tail; \
+loop:; \
+	VMOVUPS (SI)(AX*4), Y0; \
+	VMOVUPS 32(SI)(AX*4), Y1; \
+	VMOVUPS 64(SI)(AX*4), Y2; \
+	VMOVUPS 96(SI)(AX*4), Y3; \
+	OP (DX)(AX*4), Y0, Y0; \
+	OP 32(DX)(AX*4), Y1, Y1; \
+	OP 64(DX)(AX*4), Y2, Y2; \
+	OP 96(DX)(AX*4), Y3, Y3; \
+	VMOVUPS Y0, (DI)(AX*4); \
+	VMOVUPS Y1, 32(DI)(AX*4); \
+	VMOVUPS Y2, 64(DI)(AX*4); \
+	VMOVUPS Y3, 96(DI)(AX*4); \
+	ADDQ $32, AX; \
+	CMPQ AX, BX; \
+	JB loop; \
+	VZEROUPPER; \
+tail:; \
+	CMPQ AX, CX; \
+	JAE done; \
+	VMOVSS (SI)(AX*4), X0; \
+	VMOVSS (DX)(AX*4), X1; \
+	OP X1, X0, X0; \
+	VMOVSS X0, (DI)(AX*4); \
+	INCQ AX; \
+	JMP tail; \
+done:; \
+	VZEROUPPER; \
+	RET
+
+// VS is dst[i] = x[i] OP y for func(dst, x []float32, y float32).
+#define VS(NAME, OP) \
+TEXT NAME(SB), NOSPLIT, $0-52; \
+	MOVQ dst_base+0(FP), DI; \
+	MOVQ dst_len+8(FP), CX; \
+	MOVQ x_base+24(FP), SI; \
+	VBROADCASTSS y+48(FP), Y4; \
+	XORQ AX, AX; \
+	MOVQ CX, BX; \
+	ANDQ $~31, BX; \
+	JZ tail; \
+loop:; \
+	VMOVUPS (SI)(AX*4), Y0; \
+	VMOVUPS 32(SI)(AX*4), Y1; \
+	VMOVUPS 64(SI)(AX*4), Y2; \
+	VMOVUPS 96(SI)(AX*4), Y3; \
+	OP Y4, Y0, Y0; \
+	OP Y4, Y1, Y1; \
+	OP Y4, Y2, Y2; \
+	OP Y4, Y3, Y3; \
+	VMOVUPS Y0, (DI)(AX*4); \
+	VMOVUPS Y1, 32(DI)(AX*4); \
+	VMOVUPS Y2, 64(DI)(AX*4); \
+	VMOVUPS Y3, 96(DI)(AX*4); \
+	ADDQ $32, AX; \
+	CMPQ AX, BX; \
+	JB loop; \
+tail:; \
+	CMPQ AX, CX; \
+	JAE done; \
+	VMOVSS (SI)(AX*4), X0; \
+	OP X4, X0, X0; \
+	VMOVSS X0, (DI)(AX*4); \
+	INCQ AX; \
+	JMP tail; \
+done:; \
+	VZEROUPPER; \
+	RET
+
+VV(·addVV, VADDPS)
+VV(·subVV, VSUBPS)
+VV(·mulVV, VMULPS)
+VV(·divVV, VDIVPS)
+VS(·addVS, VADDPS)
+VS(·subVS, VSUBPS)
+VS(·mulVS, VMULPS)
+VS(·divVS, VDIVPS)
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax, edx uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-8
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	MOVL DX, edx+4(FP)
+	RET

@@ -1,0 +1,76 @@
+package cpu
+
+import (
+	"runtime"
+	"testing"
+
+	"gonote/tensor/backend"
+)
+
+// poolN is a float32 length the pool keeps and no other test uses.
+const poolN = poolMinBytes/4 + 123
+
+// firstOf allocates a pooled buffer, writes 7 to it, lets it go and returns
+// the address of its first element.
+func firstOf(empty bool) *float32 {
+	var c CPU
+	var b backend.Buffer
+	if empty {
+		b = c.AllocEmpty(0, backend.Float32, poolN)
+	} else {
+		b = c.Alloc(0, backend.Float32, poolN)
+	}
+	d := b.(*Buffer).data.([]float32)
+	d[0] = 7
+	return &d[0]
+}
+
+// pooledFirsts returns the addresses of the first elements of the pool's
+// slices of poolN float32s.
+func pooledFirsts() map[*float32]bool {
+	pool.Lock()
+	defer pool.Unlock()
+	m := map[*float32]bool{}
+	for _, e := range pool.entries[poolKey{backend.Float32, poolN}] {
+		m[&e.data.([]float32)[0]] = true
+	}
+	return m
+}
+
+func TestPoolReuse(t *testing.T) {
+	p := firstOf(true)
+	runtime.GC()
+	before := pooledFirsts()
+	if !before[p] {
+		t.Fatalf("the pool did not keep a large buffer's slice")
+	}
+	var c CPU
+	b := c.Alloc(0, backend.Float32, poolN)
+	d := b.(*Buffer).data.([]float32)
+	if !before[&d[0]] {
+		t.Fatalf("a collected buffer's slice was not reused")
+	}
+	if d[0] != 0 {
+		t.Fatalf("Alloc reused a slice without zeroing it: %v", d[0])
+	}
+	runtime.KeepAlive(b)
+}
+
+func TestPoolData(t *testing.T) {
+	var c CPU
+	b := c.AllocEmpty(0, backend.Float32, poolN)
+	kept := b.(*Buffer).Data().([]float32)
+	kept[0] = 42
+	b = nil
+	runtime.GC()
+	for i := 0; i < 4; i++ {
+		b := c.AllocEmpty(0, backend.Float32, poolN)
+		if d := b.(*Buffer).data.([]float32); &d[0] == &kept[0] {
+			t.Fatalf("a slice given away by Data went to another buffer")
+		}
+		runtime.KeepAlive(b)
+	}
+	if kept[0] != 42 {
+		t.Fatalf("a slice given away by Data changed: %v", kept[0])
+	}
+}
