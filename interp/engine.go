@@ -36,10 +36,11 @@
 // # Interrupts
 //
 // An interrupt first stops the cell's own goroutine at its next loop
-// iteration or sleep (see Engine.tick); goroutines the session started go
-// on. Only when the cell does not stop that way within softStopWait (it waits
-// on a channel, or in a compiled call) does the engine use yaegi's own
-// interrupt, which stops every goroutine of the session, and says so.
+// iteration, sleep, channel operation, select or WaitGroup wait (see
+// Engine.tick and block.go); goroutines the session started go on. Only when
+// the cell does not stop that way within softStopWait (a receive inside a
+// larger expression, a mutex, a compiled call) does the engine use yaegi's
+// own interrupt, which stops every goroutine of the session, and says so.
 package interp
 
 import (
@@ -106,6 +107,7 @@ type Engine struct {
 	panics panicLog
 	stuck  uint64 // see settle; under mu
 	intr   interrupter
+	tmps   atomic.Int64 // variables the rewriter made (rewriter.tmp)
 
 	stateMu sync.Mutex
 	cancel  context.CancelFunc // cancels the running cell, for Shutdown
@@ -173,6 +175,7 @@ func New(opts Options) (*Engine, error) {
 	}
 	e.stdin = &stdinReader{e: e}
 	display.SetPublisher(publisher{e})
+	engines.Store(e, struct{}{})
 	go e.start()
 	return e, nil
 }
@@ -660,8 +663,14 @@ func (e *Engine) evalResult(ctx context.Context, c *cell, s segment, x ast.Expr)
 		for i := range names {
 			names[i] = fmt.Sprintf("gonote_r%d", i)
 		}
-		c.edits = append(c.edits, edit{off: at, end: at, text: strings.Join(names, ", ") + " := "})
-		defer func() { c.edits = c.edits[:len(c.edits)-1] }()
+		// After the insertions at the expression (a rewritten receive's
+		// statements), before what replaces its first token.
+		i := slices.IndexFunc(c.edits, func(ed edit) bool { return ed.off > at || ed.off == at && ed.end > at })
+		if i < 0 {
+			i = len(c.edits)
+		}
+		c.edits = slices.Insert(c.edits, i, edit{off: at, end: at, text: strings.Join(names, ", ") + " := ", before: true})
+		defer func() { c.edits = slices.Delete(c.edits, i, i+1) }()
 		return c.yaegiSource(s)
 	}
 	n := e.resultCount(ctx, x)
@@ -976,6 +985,7 @@ func (e *Engine) eval(ctx context.Context, src string) (reflect.Value, error) {
 		e.softStop.Store(0)
 	}()
 	e.intr.fire()
+	anyInterrupt.fire()
 	select {
 	case r = <-ch:
 	case <-time.After(softStopWait):
@@ -1168,6 +1178,7 @@ func (e *Engine) Shutdown(restart bool) {
 		return
 	}
 	e.closed = true
+	engines.Delete(e)
 	if e.cancel != nil {
 		e.cancel()
 	}

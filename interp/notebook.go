@@ -71,6 +71,16 @@ func (e *Engine) bound(name string) bool {
 	return isPkg || isName
 }
 
+// isPackage reports whether name names a package: one imported in the
+// session, or one a cell can use without importing it.
+func (e *Engine) isPackage(name string) bool {
+	e.symMu.RLock()
+	_, isPkg := e.pkgs[name]
+	_, isName := e.names[name]
+	e.symMu.RUnlock()
+	return isPkg || !isName && len(e.index().byName[name]) > 0
+}
+
 // importImplicitly imports path under its own name for cell c.
 func (e *Engine) importImplicitly(ctx context.Context, c *cell, path string) *kernel.ExecError {
 	if _, err := e.eval(ctx, fmt.Sprintf("import %q", path)); err != nil {

@@ -37,6 +37,8 @@ import (
 //     goroutines, unlike yaegi's own interrupt.
 //   - The builtins clear, min and max (Go 1.21) call gonote_rt.Clear and the
 //     generic gonote_min and gonote_max of the session prelude.
+//   - Channel statements, selects and ranges over channels also wait for an
+//     interrupt (see chanStmts).
 
 // edit replaces src[off:end] of a cell by text. A blank edit removes a
 // declaration that runs elsewhere (keeping its lines); applyEdits ignores it
@@ -45,6 +47,7 @@ type edit struct {
 	off, end int
 	text     string
 	blank    bool
+	before   bool // an insertion that belongs to the text after it (insertBefore)
 }
 
 // rewriter collects the edits of one cell.
@@ -58,12 +61,14 @@ type rewriter struct {
 	generics map[string]bool       // functions the cell declares: generic or not
 	vars     map[string]*ast.Ident // variables and constants its declarations declare
 	declPos  token.Pos             // of the declaration redefinable looks at
+	comms    map[ast.Stmt]bool     // the communications of select cases
+	labeled  map[ast.Stmt]bool     // statements with a label
 }
 
 // rewrite computes the cell's edits. The error is a scanner.ErrorList for the
 // constructs gonote cannot run correctly.
 func (e *Engine) rewrite(c *cell, count int) error {
-	rw := &rewriter{e: e, c: c, count: count, generics: map[string]bool{}, vars: map[string]*ast.Ident{}}
+	rw := &rewriter{e: e, c: c, count: count, generics: map[string]bool{}, vars: map[string]*ast.Ident{}, comms: map[ast.Stmt]bool{}, labeled: map[ast.Stmt]bool{}}
 	for _, s := range c.segs {
 		if s.kind != segDecl {
 			continue
@@ -94,6 +99,7 @@ func (e *Engine) rewrite(c *cell, count int) error {
 				rw.genericDefine(st)
 				ast.Inspect(st, rw.visit)
 			}
+			rw.chanStmts(s.stmts)
 		case segDecl:
 			for _, d := range s.file.Decls {
 				rw.genericDefine(d)
@@ -121,12 +127,19 @@ func (rw *rewriter) replace(from, to token.Pos, text string) {
 // blank removes n from its segment, keeping its lines.
 func (rw *rewriter) blank(n ast.Node) {
 	text := rw.text(n)
-	rw.c.edits = append(rw.c.edits, edit{rw.off(n.Pos()), rw.off(n.End()), strings.Repeat("\n", strings.Count(text, "\n")), true})
+	rw.c.edits = append(rw.c.edits, edit{off: rw.off(n.Pos()), end: rw.off(n.End()), text: strings.Repeat("\n", strings.Count(text, "\n")), blank: true})
 }
 
 func (rw *rewriter) insert(at token.Pos, text string) {
 	o := rw.off(at)
 	rw.c.edits = append(rw.c.edits, edit{off: o, end: o, text: text})
+}
+
+// insertBefore inserts text that belongs to the statement starting at at:
+// where one segment of the cell ends and the next begins, it goes to the next.
+func (rw *rewriter) insertBefore(at token.Pos, text string) {
+	o := rw.off(at)
+	rw.c.edits = append(rw.c.edits, edit{off: o, end: o, text: text, before: true})
 }
 
 func (rw *rewriter) text(n ast.Node) string {
@@ -148,8 +161,22 @@ func (rw *rewriter) visit(n ast.Node) bool {
 		rw.goStmt(n)
 	case *ast.CallExpr:
 		rw.builtinCall(n)
+	case *ast.LabeledStmt:
+		rw.labeled[n.Stmt] = true
+	case *ast.SelectStmt:
+		rw.selectStmt(n)
+	case *ast.BlockStmt:
+		rw.chanStmts(n.List)
+	case *ast.CaseClause:
+		rw.chanStmts(n.Body)
+	case *ast.CommClause:
+		rw.chanStmts(n.Body)
 	case *ast.RangeStmt:
 		if rw.rangeFunc(n) {
+			return true
+		}
+		if rw.rangeChan(n) {
+			rw.insert(n.Body.Lbrace+1, tickCall)
 			return true
 		}
 		rw.insert(n.Body.Lbrace+1, tickCall)
@@ -475,6 +502,10 @@ func (c *cell) applyEdits(start, end int) string {
 	at := start
 	for _, ed := range c.edits {
 		if ed.off < start || ed.end > end || ed.off < at || ed.blank && ed.off == start && ed.end == end {
+			continue
+		}
+		// An insertion on the boundary of two segments belongs to one of them.
+		if ed.off == ed.end && (ed.off == end && ed.before || ed.off == start && !ed.before && start > 0) {
 			continue
 		}
 		b.WriteString(c.src[at:ed.off])
@@ -937,4 +968,217 @@ func (e *Engine) exprType(x ast.Expr) reflect.Type {
 		return nil
 	}
 	return t.Out(0)
+}
+
+// Channel operations. yaegi stops a cell that waits on a channel only with
+// its own interrupt, which stops every goroutine of the session; so the
+// channel statements of cells wait on the interrupt too (see block.go):
+//
+//   - A select without a default case gets a case for the interrupt and runs
+//     in a loop that repeats it when the interrupt was meant for another
+//     goroutine: for gonote_sw := true; gonote_sw; { gonote_sw = false; select
+//     { ...; case <-gonote_rt.Intr(): gonote_sw = gonote_rt.Woken() } }. The
+//     repeat evaluates the channel and value expressions again, which only
+//     goroutines other than the interrupted cell's can see.
+//   - select {} waits for the interrupt only.
+//   - A send statement sends through gonote_rt.Send (see Engine.sendBuffer).
+//   - A receive statement (<-ch, v = <-ch, v, ok := <-ch) receives through
+//     gonote_rt.Recv, which keeps the type of v (see Engine.recv).
+//   - A range over a channel receives the same way at each iteration.
+//
+// A receive inside a larger expression, and sync.Mutex, are not covered;
+// they still need yaegi's interrupt.
+
+// chanStmts rewrites the channel statements of a statement list.
+func (rw *rewriter) chanStmts(list []ast.Stmt) {
+	for _, st := range list {
+		switch st := st.(type) {
+		case *ast.ExprStmt:
+			if u, ok := st.X.(*ast.UnaryExpr); ok && u.Op == token.ARROW && !rw.comms[st] {
+				rw.recvStmt(st, u)
+			}
+		case *ast.AssignStmt:
+			if len(st.Rhs) == 1 && len(st.Lhs) <= 2 && !rw.comms[st] {
+				if u, ok := st.Rhs[0].(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+					rw.recvStmt(st, u)
+				}
+			}
+		case *ast.SendStmt:
+			if !rw.comms[st] {
+				c, b := rw.tmp("gonote_sc"), rw.tmp("gonote_sb")
+				rw.insertBefore(st.Pos(), fmt.Sprintf("%s := %s; %s := %s.SendBuffer(&%[1]s); ", c, rw.text(st.Chan), b, rtName))
+				rw.replace(st.Chan.Pos(), st.Chan.End(), c)
+				rw.insert(st.End(), fmt.Sprintf("; %s.Send(%s); %s = nil", rtName, b, c))
+			}
+		}
+	}
+}
+
+// recvStmt makes the receive of statement st (an expression statement or an
+// assignment of one receive) go through Recv.
+func (rw *rewriter) recvStmt(st ast.Stmt, u *ast.UnaryExpr) {
+	c, k := rw.tmp("gonote_rc"), rw.tmp("gonote_rk")
+	rw.insertBefore(st.Pos(), fmt.Sprintf("%s := %s; %s := %s.Recv(&%[1]s); _ = %[3]s; ", c, rw.text(u.X), k, rtName))
+	rw.replace(u.X.Pos(), u.X.End(), c)
+	if as, ok := st.(*ast.AssignStmt); ok && len(as.Lhs) == 2 {
+		// (<-c), k: yaegi assigns a wrong second value for <-c, k.
+		rw.insertBefore(u.Pos(), "(")
+		rw.insert(u.End(), "), "+k)
+	}
+	rw.insert(st.End(), fmt.Sprintf("; %s = nil", c))
+}
+
+// selectStmt lets an interrupt end a select that would block.
+func (rw *rewriter) selectStmt(s *ast.SelectStmt) {
+	for _, cl := range s.Body.List {
+		cc := cl.(*ast.CommClause)
+		if cc.Comm == nil {
+			return // a default case: it never blocks
+		}
+		rw.comms[cc.Comm] = true
+	}
+	if len(s.Body.List) == 0 {
+		rw.replace(s.Pos(), s.End(), fmt.Sprintf("for { <-%s.Intr(); %[1]s.Woken() }", rtName))
+		return
+	}
+	for _, cl := range s.Body.List {
+		for _, st := range cl.(*ast.CommClause).Body {
+			if hasContinue(st) {
+				return // the loop around the select would take the continue
+			}
+		}
+	}
+	var hoisted strings.Builder
+	if !rw.labeled[s] {
+		for _, cl := range s.Body.List {
+			if send, ok := cl.(*ast.CommClause).Comm.(*ast.SendStmt); ok && rw.readsMemory(send.Value) {
+				v := rw.tmp("gonote_sv")
+				fmt.Fprintf(&hoisted, "%s := %s; ", v, rw.text(send.Value))
+				rw.replace(send.Value.Pos(), send.Value.End(), v)
+			}
+		}
+	}
+	w := rw.tmp("gonote_sw")
+	rw.insertBefore(s.Pos(), fmt.Sprintf("%sfor %s := true; %[2]s; { %[2]s = false; ", hoisted.String(), w))
+	rw.insert(s.Body.Rbrace, fmt.Sprintf("; case <-%s.Intr(): %s = %[1]s.Woken(); ", rtName, w))
+	rw.insert(s.End(), " }")
+}
+
+// readsMemory says whether x is an expression that reads a field, an element
+// or through a pointer and computes more: yaegi sends a wrong value for such
+// a send case of a select (w.n + k sends k), so selectStmt evaluates it
+// before the select, as Go does on entering one. Such an expression has a
+// type of its own, so the variable it goes to keeps it.
+func (rw *rewriter) readsMemory(x ast.Expr) bool {
+	switch ast.Unparen(x).(type) {
+	case *ast.Ident, *ast.BasicLit, *ast.SelectorExpr, *ast.IndexExpr, *ast.StarExpr, *ast.CallExpr:
+		return false // a single read or a call works
+	}
+	found := false
+	ast.Inspect(x, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IndexExpr, *ast.StarExpr:
+			found = true
+		case *ast.SelectorExpr:
+			if id, ok := n.X.(*ast.Ident); !ok || id.Obj != nil || !rw.e.isPackage(id.Name) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// hasContinue says whether st holds a continue without a label that is not
+// inside a loop or function of its own.
+func hasContinue(st ast.Stmt) bool {
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.FuncLit:
+			return false
+		case *ast.BranchStmt:
+			if n.Tok == token.CONTINUE && n.Label == nil {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// rangeChan turns a range over a channel into a loop of receives through
+// Recv: for k := range ch { body } becomes
+//
+//	for gonote_src := ch; ; { gonote_rc := gonote_src; if !gonote_rt.Recv(&gonote_rc) { break }; k := <-gonote_rc; body }
+func (rw *rewriter) rangeChan(r *ast.RangeStmt) bool {
+	if r.Value != nil || !rw.isChan(r.X, 0) {
+		return false
+	}
+	src, c := rw.tmp("gonote_src"), rw.tmp("gonote_rc")
+	recv := fmt.Sprintf("%s := %s; if !%s.Recv(&%[1]s) { break }; ", c, src, rtName)
+	switch {
+	case r.Key == nil:
+	case r.Tok == token.DEFINE:
+		recv += fmt.Sprintf("%s := <-%s; ", rw.text(r.Key), c)
+	default:
+		recv += fmt.Sprintf("%s = <-%s; ", rw.text(r.Key), c)
+	}
+	rw.replace(r.For, r.Body.Lbrace+1, fmt.Sprintf("for %s := %s; ; { %s", src, rw.text(r.X), recv))
+	return true
+}
+
+// isChan says whether x is a channel, as far as the syntax and the session's
+// variables tell.
+func (rw *rewriter) isChan(x ast.Expr, depth int) bool {
+	x = ast.Unparen(x)
+	if call, ok := x.(*ast.CallExpr); ok && len(call.Args) > 0 {
+		if fn, ok := call.Fun.(*ast.Ident); ok && rw.builtin(fn, "make") {
+			_, isChan := call.Args[0].(*ast.ChanType)
+			return isChan
+		}
+	}
+	id, ok := x.(*ast.Ident)
+	if !ok || depth > 8 {
+		return false
+	}
+	if id.Obj == nil {
+		if v := rw.vars[id.Name]; v != nil && v.Obj != nil {
+			id = v
+		} else {
+			t := rw.e.exprType(id)
+			return t != nil && t.Kind() == reflect.Chan
+		}
+	}
+	switch d := id.Obj.Decl.(type) {
+	case *ast.AssignStmt:
+		if len(d.Lhs) == len(d.Rhs) {
+			for i, l := range d.Lhs {
+				if l, ok := l.(*ast.Ident); ok && l.Obj == id.Obj {
+					return rw.isChan(d.Rhs[i], depth+1)
+				}
+			}
+		}
+	case *ast.ValueSpec:
+		if _, ok := d.Type.(*ast.ChanType); ok {
+			return true
+		}
+		for i, n := range d.Names {
+			if n.Obj == id.Obj && i < len(d.Values) {
+				return rw.isChan(d.Values[i], depth+1)
+			}
+		}
+	case *ast.Field:
+		_, ok := d.Type.(*ast.ChanType)
+		return ok
+	}
+	return false
+}
+
+// tmp returns a new name for a variable of the rewrite, unique in the
+// session: yaegi confuses a variable of a block with a global of its name.
+func (rw *rewriter) tmp(prefix string) string {
+	return fmt.Sprintf("%s%d", prefix, rw.e.tmps.Add(1))
 }

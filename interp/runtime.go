@@ -86,10 +86,17 @@ func (s *sites) get(id int) (site, bool) {
 // "gonote/rt".
 func (e *Engine) runtimeSymbols() yaegi.Exports {
 	return yaegi.Exports{"gonote/rt/rt": {
-		"GoPanic": reflect.ValueOf(e.goPanic),
-		"Clear":   reflect.ValueOf(clearValue),
-		"Tick":    reflect.ValueOf(e.tick),
-		"Stop":    reflect.ValueOf(&e.stopFlag),
+		"GoPanic":    reflect.ValueOf(e.goPanic),
+		"Clear":      reflect.ValueOf(clearValue),
+		"Tick":       reflect.ValueOf(e.tick),
+		"Stop":       reflect.ValueOf(&e.stopFlag),
+		"Intr":       reflect.ValueOf(e.intrChan),
+		"Woken":      reflect.ValueOf(e.woken),
+		"Recv":       reflect.ValueOf(e.recv),
+		"SendBuffer": reflect.ValueOf(e.sendBuffer),
+		"Send":       reflect.ValueOf(e.send),
+	}, "sync/sync": {
+		"WaitGroup": reflect.ValueOf((*waitGroup)(nil)),
 	}, "time/time": {
 		"AfterFunc": reflect.ValueOf(e.afterFunc),
 		"Sleep":     reflect.ValueOf(e.sleep),

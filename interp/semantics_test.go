@@ -176,6 +176,31 @@ func TestCellSemantics(t *testing.T) {
 			{code: "a := ticks.Load()\ntime.Sleep(50 * time.Millisecond)\nticks.Load() > a", result: "true"},
 		}, true},
 
+		{"ChannelWaitsEndOnInterrupt", []step{
+			{code: "var ticks atomic.Int64\ngo func() {\n\tfor {\n\t\tticks.Add(1)\n\t\ttime.Sleep(time.Millisecond)\n\t}\n}()"},
+			{code: "<-make(chan int)", err: "Interrupted", interrupt: 50 * time.Millisecond},
+			{code: "v := <-make(chan int)\n_ = v", err: "Interrupted", interrupt: 50 * time.Millisecond},
+			{code: "make(chan int) <- 1", err: "Interrupted", interrupt: 50 * time.Millisecond},
+			{code: "var wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()", err: "Interrupted", interrupt: 50 * time.Millisecond},
+			{code: "for range make(chan int) {\n}", err: "Interrupted", interrupt: 50 * time.Millisecond},
+			{code: "func wait(c chan int) int {\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\t}\n}\nwait(nil)", err: "Interrupted", interrupt: 50 * time.Millisecond},
+			{code: "select {}", err: "Interrupted", interrupt: 50 * time.Millisecond},
+			{code: "a := ticks.Load()\ntime.Sleep(50 * time.Millisecond)\nticks.Load() > a", result: "true"},
+		}, true},
+		{"ChannelStatementsKeepGoSemantics", []step{
+			// yaegi itself fails on a comma-ok receive at the top level.
+			{code: "ch := make(chan int, 2)\nch <- 1\nclose(ch)\nv, ok := <-ch\nw, ok2 := <-ch\nfmt.Println(v, ok, w, ok2)", stdout: "1 true 0 false\n"},
+			{code: "chf := make(chan float64, 1)\nchf <- 1\n<-chf", result: "1"},
+			{code: "words := make(chan string)\ngo func() {\n\tfor _, w := range []string{\"a\", \"b\"} {\n\t\twords <- w\n\t}\n\tclose(words)\n}()\nall := \"\"\nfor w := range words {\n\tall += w\n}\nall", result: `"ab"`},
+			// yaegi sends k for w.n + k from a select case; gonote evaluates it first.
+			{code: "type W struct{ n int }\nw := &W{5}\ndone := make(chan int, 1)\nfunc put(k int) {\n\tselect {\n\tcase done <- w.n + k:\n\t}\n}\nput(2)\n<-done", result: "7"},
+			{code: "seen := 0\nfor i := range 3 {\n\tc := make(chan int, 1)\n\tc <- i\n\tselect {\n\tcase x := <-c:\n\t\tif x == 1 {\n\t\t\tcontinue\n\t\t}\n\t\tseen += x + 1\n\t}\n}\nseen", result: "4"},
+		}, true},
+		{"WaitGroupGoPanicIsReported", []step{
+			{code: "var wg sync.WaitGroup\nwg.Go(func() { panic(\"in Go\") })\nwg.Wait()\ntime.Sleep(10 * time.Millisecond)", stderr: "panic: in Go"},
+			{code: "1 + 1", result: "2"},
+		}, true},
+
 		// Standard library tables regenerated with the running toolchain.
 		{"NewStdlibSymbols", []step{
 			{code: "n := 0\nstrings.Lines(\"a\\nb\\n\")(func(string) bool { n++; return true })\nn", result: "2"},

@@ -557,14 +557,18 @@ class CellSafetyTest(FreshKernel):
         return reply, elapsed
 
     def test_interrupt_ends_sleep_and_channel_wait(self):
-        for code in ("time.Sleep(time.Hour)", "<-make(chan int)"):
+        """Each wait ends on interrupt, and a goroutine of an earlier cell keeps running."""
+        self.run_ok("var ticks atomic.Int64\ngo func() { for { ticks.Add(1); time.Sleep(time.Millisecond) } }()")
+        for code in ("time.Sleep(time.Hour)", "<-make(chan int)", "v := <-make(chan string)\n_ = v",
+                     "make(chan int) <- 1", "var wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()",
+                     "for range make(chan int) {}", "select {}"):
             with self.subTest(code=code):
                 reply, elapsed = self.interrupt_running(code)
                 self.assertEqual(reply["content"]["status"], "error")
                 self.assertEqual(reply["content"]["ename"], "Interrupted")
                 self.assertLess(elapsed, INTERRUPT_DEADLINE, f"{code} ended {elapsed:.2f} s after the interrupt")
-                msgs = self.run_ok("fmt.Println(\"next\")")
-                self.assertEqual(stream_text(msgs), "next\n")
+                msgs = self.run_ok("a := ticks.Load()\ntime.Sleep(30 * time.Millisecond)\nfmt.Println(ticks.Load() > a)")
+                self.assertEqual(stream_text(msgs), "true\n", "the earlier cell's goroutine stopped")
 
     def test_goroutine_panic_is_reported_not_fatal(self):
         msgs = self.run_ok('go func() { panic("x") }()\ntime.Sleep(200 * time.Millisecond)')
