@@ -364,7 +364,7 @@ func (e *Engine) run(ctx context.Context, code string, count int) (*kernel.Bundl
 	e.symMu.Lock()
 	e.cells[seq].spans = spans
 	e.symMu.Unlock()
-	inCellFile := map[string]bool{} // imports done in the file cellFile(seq)
+	inCellFile := map[string]bool{} // package names imported in the file cellFile(seq)
 	for i, s := range c.segs {
 		if s.kind == segImport {
 			if xerr := e.runImports(ctx, c, s); xerr != nil {
@@ -398,7 +398,11 @@ func (e *Engine) run(ctx context.Context, code string, count int) (*kernel.Bundl
 			}
 		}
 		if len(s.post) > 0 {
-			if xerr := e.importInFile(ctx, c, cellFile(seq), inCellFile); xerr != nil {
+			var src strings.Builder
+			for _, p := range s.post {
+				src.WriteString(c.src[p.from:p.to])
+			}
+			if xerr := e.importInFile(ctx, c, cellFile(seq), src.String(), inCellFile); xerr != nil {
 				return nil, xerr
 			}
 		}
@@ -454,40 +458,38 @@ func (e *Engine) runImports(ctx context.Context, c *cell, s segment) *kernel.Exe
 	return nil
 }
 
-// importInFile imports the session's packages again in the source file
-// named file, those not in done yet, and adds them to done. yaegi keys an
-// import by package name and file name, and resolves a package name in a
-// type only through the file the type is written in: the functions of a
-// cell, compiled under the cell's own file name (see cellFile), would not
-// see the packages imported in earlier cells or implicitly, and yaegi
-// panics on a signature such as func() *tensor.Tensor.
-func (e *Engine) importInFile(ctx context.Context, c *cell, file string, done map[string]bool) *kernel.ExecError {
+// importInFile imports again, in the source file named file, the session's
+// packages that src seems to use (their name followed by a dot) and that are
+// not in done yet, and adds them to done. yaegi keys an import by package
+// name and file name, and resolves a package name in a type only through the
+// file the type is written in: the functions of a cell, compiled under the
+// cell's own file name (see cellFile), would not see the packages imported in
+// earlier cells or implicitly, and yaegi panics on a signature such as
+// func() *tensor.Tensor.
+func (e *Engine) importInFile(ctx context.Context, c *cell, file, src string, done map[string]bool) *kernel.ExecError {
+	var b strings.Builder
+	var names []string
 	e.symMu.RLock()
-	var keys []string
-	for key := range e.imports {
-		name, _, _ := strings.Cut(key, " ")
-		if !done[key] && name != "_" && name != "." {
-			keys = append(keys, key)
+	for name := range e.pkgs {
+		if !done[name] && strings.Contains(src, name+".") {
+			names = append(names, name)
 		}
 	}
+	slices.Sort(names)
+	for _, name := range names {
+		fmt.Fprintf(&b, "import %s %q\n", name, e.pkgs[name])
+	}
 	e.symMu.RUnlock()
-	if len(keys) == 0 {
+	if len(names) == 0 {
 		return nil
 	}
-	slices.Sort(keys)
-	var b strings.Builder
 	// The //line directive comes before the package clause, so that the
 	// file yaegi records the imports under is file.
-	fmt.Fprintf(&b, "//line %s:1:1\npackage main\n", file)
-	for _, key := range keys {
-		name, path, _ := strings.Cut(key, " ")
-		fmt.Fprintf(&b, "import %s %q\n", name, path)
-	}
-	if _, err := e.eval(ctx, b.String()); err != nil {
+	if _, err := e.eval(ctx, fmt.Sprintf("//line %s:1:1\npackage main\n%s", file, b.String())); err != nil {
 		return e.evalError(ctx, c, err)
 	}
-	for _, key := range keys {
-		done[key] = true
+	for _, name := range names {
+		done[name] = true
 	}
 	return nil
 }
