@@ -295,6 +295,32 @@ type EmptyAllocator interface {
 	AllocEmpty(index int, dt DType, n int) Buffer
 }
 
+// Window2d describes the sliding windows of a 2-D convolution or pooling
+// over [N, C, H, W]: KH×KW elements spaced by Dilation, moved by Stride,
+// over the input padded by Padding on every side with PadValue. The
+// windows form an OH×OW grid, OH = (H+2·Padding−Dilation·(KH−1)−1)/Stride+1
+// and OW likewise.
+type Window2d struct {
+	KH, KW, Stride, Padding, Dilation int
+	PadValue                          float64
+}
+
+// A Windower copies out the windows of 2-D convolution and pooling
+// (im2col) and sums them back, so that a convolution is one such call
+// and a matrix product.
+type Windower interface {
+	// Unfold2d sets the contiguous dst [N, C, KH·KW, OH, OW] to the
+	// windows of src [N, C, H, W]: dst[n, c, i·KW+j, y, x] = src[n, c,
+	// y·Stride+i·Dilation−Padding, x·Stride+j·Dilation−Padding], or
+	// PadValue where that lies in the padding. Float32 and Float64 only.
+	Unfold2d(dst, src View, w Window2d)
+	// Fold2d is Unfold2d's adjoint: it sets the contiguous dst [N, C, H, W]
+	// to the sum, over the elements of src [N, C, KH·KW, OH, OW], of those
+	// that Unfold2d would have copied from each position. Float32 and
+	// Float64 only.
+	Fold2d(dst, src View, w Window2d)
+}
+
 var (
 	mu       sync.Mutex                         // serialises Register
 	registry atomic.Pointer[map[string]Backend] // replaced whole on Register

@@ -203,39 +203,19 @@ func (o Conv2dOptions) norm() Conv2dOptions {
 	return o
 }
 
-// pad2d pads the last two dims of x by p on each side with value.
-func pad2d(x *tensor.Tensor, p int, value float64) *tensor.Tensor {
-	if p == 0 {
-		return x
-	}
-	s := x.Shape()
-	n, c, h, w := s[0], s[1], s[2], s[3]
-	rows := tensor.Full(value, n, c, p, w).To(x.DType())
-	x = tensor.Cat([]*tensor.Tensor{rows, x, rows}, 2)
-	cols := tensor.Full(value, n, c, h+2*p, p).To(x.DType())
-	return tensor.Cat([]*tensor.Tensor{cols, x, cols}, 3)
-}
-
 // unfold returns the sliding windows of x [N, C, H, W] as [N, C, kh·kw,
-// OH, OW] (im2col), padding with value.
+// OH, OW] (im2col), padding with value, with op's messages for bad sizes.
 func unfold(op string, x *tensor.Tensor, kh, kw, stride, pad, dil int, value float64) (*tensor.Tensor, int, int) {
 	if x.Dim() != 4 {
 		fail(op, "Expected 4D (batched) input to %s, but got input of size: %s", op, shapeStr(x.Shape()))
 	}
-	x = pad2d(x, pad, value)
-	h, w := x.Size(2), x.Size(3)
+	h, w := x.Size(2)+2*pad, x.Size(3)+2*pad
 	oh := (h-dil*(kh-1)-1)/stride + 1
 	ow := (w-dil*(kw-1)-1)/stride + 1
 	if oh <= 0 || ow <= 0 {
 		fail(op, "Calculated output size: (%d x %d). Output size is too small", max(oh, 0), max(ow, 0))
 	}
-	parts := make([]*tensor.Tensor, 0, kh*kw)
-	for i := 0; i < kh; i++ {
-		for j := 0; j < kw; j++ {
-			parts = append(parts, x.Slice(2, i*dil, i*dil+stride*(oh-1)+1, stride).Slice(3, j*dil, j*dil+stride*(ow-1)+1, stride))
-		}
-	}
-	return tensor.Stack(parts, 2), oh, ow
+	return tensor.Windows2d(x, kh, kw, stride, pad, dil, value), oh, ow
 }
 
 // Conv2d returns the 2-D cross-correlation of x [N, C, H, W] with weight
