@@ -15,7 +15,7 @@ DEB_PACKAGES := jupyter-client python3-jupyter-client python3-jupyter-kernel-tes
 # Recursive, so it is evaluated after `deps` has run.
 BUILD_TAGS ?= $(shell dpkg-query -W -f='$${Status}' libopenblas-dev 2>/dev/null | grep -q 'install ok installed' && echo openblas)
 
-.PHONY: build install uninstall test test-go test-protocol demo notebook deps bench-deps bench clean
+.PHONY: build install uninstall test test-go test-protocol demo notebook deps bench-deps bench clean build-cuda test-cuda-build
 
 build:
 	$(GO) build -tags '$(BUILD_TAGS)' -o $(BIN) .
@@ -47,7 +47,7 @@ BENCH_PACKAGES := python3-matplotlib python3-numpy
 bench-deps: deps
 	$(call ensure-debs,$(BENCH_PACKAGES))
 
-test: deps build test-go test-protocol
+test: deps build test-go test-protocol test-cuda-build
 
 test-go:
 	$(GO) vet -tags '$(BUILD_TAGS)' ./...
@@ -76,6 +76,36 @@ bench: bench-deps build
 	$(PYTHON) bench/interp_vs_python.py
 	BUILD_TAGS='$(BUILD_TAGS)' $(PYTHON) bench/tensor_bench.py
 	$(PYTHON) bench/autograd_vs_torch.py
+
+# The CUDA build (-tags cuda, package cuda): Debian's CUDA 11.8 headers,
+# stub libcuda.so, nvcc and ptxas, unpacked into CUDA_SDK by cuda/sdk.sh
+# (about 90 MB, enabling Debian's non-free component if needed) instead of
+# installing nvidia-cuda-toolkit. The binary needs an NVIDIA GPU and driver
+# to start (gorgonia.org/cu exits without one); use bin/gonote elsewhere.
+CUDA_SDK ?= $(CURDIR)/build/cuda-sdk
+CUDA_ENV := CGO_CFLAGS=-I$(CUDA_SDK)/include CGO_LDFLAGS=-L$(CUDA_SDK)/lib/stubs NVCC=$(CUDA_SDK)/bin/nvcc
+
+build-cuda:
+	cuda/sdk.sh $(CUDA_SDK)
+	$(CUDA_ENV) $(GO) build -tags 'cuda $(BUILD_TAGS)' -o bin/gonote-cuda .
+
+# Compiles the CUDA backend, its GPU tests (build/cuda.test, what
+# cuda/gpu-check.sh runs on a GPU machine, so without OpenBLAS: it needs
+# only libcuda.so.1 and libc) and the CUDA binary, and checks
+# that ptxas assembles the PTX for sm_80 and sm_90; without the CUDA headers
+# it says it is skipped.
+test-cuda-build:
+	@if [ ! -f $(CUDA_SDK)/include/cuda.h ]; then \
+		echo "test-cuda-build: skipped (no CUDA headers in $(CUDA_SDK); make build-cuda fetches them)"; \
+	else set -e; \
+		echo "$(CUDA_ENV) go vet -tags cuda ./cuda/... && go test -c -tags cuda ./cuda/ && go build -tags cuda ."; \
+		$(CUDA_ENV) $(GO) vet -tags cuda ./cuda/...; \
+		$(CUDA_ENV) $(GO) test -c -tags cuda -o build/cuda.test ./cuda/; \
+		$(CUDA_ENV) $(GO) build -tags 'cuda $(BUILD_TAGS)' -o build/gonote-cuda .; \
+		for a in sm_80 sm_90; do for f in cuda/kernels/*.ptx; do \
+			$(CUDA_SDK)/bin/ptxas -arch=$$a $$f -o /dev/null || exit 1; done; done; \
+		echo "test-cuda-build: ok (ptxas accepts the PTX for sm_80 and sm_90)"; \
+	fi
 
 clean:
 	rm -rf bin build
