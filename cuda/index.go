@@ -3,11 +3,13 @@
 package cuda
 
 import (
+	"runtime"
 	"unsafe"
 
 	"gorgonia.org/cu"
 
 	"gonote/cuda/internal/geom"
+	"gonote/cuda/kernels"
 	"gonote/tensor/backend"
 )
 
@@ -20,7 +22,7 @@ func checkIndex(index backend.View, limit int) (int64, bool) {
 	defer flag.Free()
 	fp := flag.ptr()
 	d.do(func() { check(cu.MemsetD8Async(cu.DevicePtr(fp), 0xff, 8, d.stream)) })
-	elementwise("check_index", index.Shape, 0, func(g *geom.EW, first int64) {
+	elementwise(kernels.CheckIndex, index.Shape, 0, func(g *geom.EW, first int64) {
 		g.X[0], g.X[2] = int64(limit), first
 		g.Aux[0] = fp
 	}, index)
@@ -42,7 +44,7 @@ func (Backend) Gather(dst, src, index backend.View, axis int) (int64, bool) {
 	}
 	sv := backend.View{Buf: src.Buf, Offset: src.Offset, Shape: dst.Shape, Strides: append([]int(nil), src.Strides...)}
 	sv.Strides[axis] = 0
-	elementwise("gather_"+sfx(dst.Buf.DType()), dst.Shape, 0, func(g *geom.EW, _ int64) {
+	elementwise(kernels.Gather(dst.Buf.DType()), dst.Shape, 0, func(g *geom.EW, _ int64) {
 		g.X[1] = int64(src.Strides[axis])
 	}, dst, index, sv)
 	return 0, true
@@ -60,9 +62,9 @@ func (Backend) Scatter(dst, src, index backend.View, axis int, accumulate bool) 
 	dv := backend.View{Buf: dst.Buf, Offset: dst.Offset, Shape: index.Shape, Strides: append([]int(nil), dst.Strides...)}
 	dv.Strides[axis] = 0
 	ax := int64(dst.Strides[axis])
-	s := sfx(dst.Buf.DType())
+	dt := dst.Buf.DType()
 	if accumulate {
-		elementwise("scatter_add_"+s, index.Shape, 0, func(g *geom.EW, _ int64) { g.X[1] = ax }, dv, index, src)
+		elementwise(kernels.Scatter(dt, true), index.Shape, 0, func(g *geom.EW, _ int64) { g.X[1] = ax }, dv, index, src)
 		return 0, true
 	}
 	d := buf(dst).d
@@ -74,8 +76,8 @@ func (Backend) Scatter(dst, src, index backend.View, axis int, accumulate bool) 
 		g.X[1], g.X[2] = ax, first
 		g.Aux[0] = wp
 	}
-	elementwise("scatter_win", index.Shape, 0, prep, dv, index)
-	elementwise("scatter_"+s, index.Shape, 0, prep, dv, index, src)
+	elementwise(kernels.ScatterWin, index.Shape, 0, prep, dv, index)
+	elementwise(kernels.Scatter(dt, false), index.Shape, 0, prep, dv, index, src)
 	return 0, true
 }
 
@@ -117,12 +119,18 @@ func (Backend) Matmul(dst, a, b backend.View) {
 				check(h.gemm(dt == backend.Float64, g.TransB, g.TransA, g.M, g.N, g.K,
 					pb, g.LdB, g.StrideB, pa, g.LdA, g.StrideA, pc, g.LdC, g.StrideC, g.Batch))
 			})
+			runtime.KeepAlive(a)
+			runtime.KeepAlive(b)
+			runtime.KeepAlive(dst)
 			return
 		}
 	}
 	p, grid := geom.Matmul(dst, a, b)
 	p.A, p.B, p.D = buf(a).ptr(), buf(b).ptr(), buf(dst).ptr()
-	d.do(func() { d.launch("matmul_"+sfx(dt), grid[0], grid[1], grid[2], geom.Threads, unsafe.Pointer(&p)) })
+	d.do(func() { d.launch(kernels.Matmul(dt), grid[0], grid[1], grid[2], geom.Threads, unsafe.Pointer(&p)) })
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(dst)
 }
 
 // contiguousView is v's geometry as if it were contiguous (for asking

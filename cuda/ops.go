@@ -3,11 +3,13 @@
 package cuda
 
 import (
+	"runtime"
 	"unsafe"
 
 	"gorgonia.org/cu"
 
 	"gonote/cuda/internal/geom"
+	"gonote/cuda/kernels"
 	"gonote/tensor/backend"
 )
 
@@ -21,11 +23,6 @@ var (
 )
 
 func init() { backend.Register("cuda", Backend{}) }
-
-var suffixes = [...]string{backend.Float32: "f32", backend.Float64: "f64", backend.Int64: "i64",
-	backend.Int32: "i32", backend.Uint8: "u8", backend.Bool: "b8"}
-
-func sfx(dt backend.DType) string { return suffixes[dt] }
 
 // elementwise launches kernel name over shape for the views (their
 // buffers on one device), with op and, when set, prep filling the rest of
@@ -42,6 +39,9 @@ func elementwise(name string, shape []int, op int64, prep func(g *geom.EW, first
 	if len(parts) == 0 {
 		return
 	}
+	// The raw addresses are all the kernels see: keep the buffers (and
+	// their cleanups) from running before the launches are queued.
+	defer runtime.KeepAlive(views)
 	d.do(func() {
 		for i := range parts {
 			g := &parts[i].G
@@ -57,22 +57,17 @@ func elementwise(name string, shape []int, op int64, prep func(g *geom.EW, first
 
 // Unary sets dst = op(src).
 func (Backend) Unary(op backend.UnaryOp, dst, src backend.View) {
-	elementwise("unary_"+sfx(dst.Buf.DType()), dst.Shape, int64(op), nil, dst, src)
+	elementwise(kernels.Unary(dst.Buf.DType()), dst.Shape, int64(op), nil, dst, src)
 }
 
 // Binary sets dst = op(a, b).
 func (Backend) Binary(op backend.BinaryOp, dst, a, b backend.View) {
-	dt := a.Buf.DType()
-	name := "binary_" + sfx(dt)
-	if op.IsComparison() && dt != backend.Bool {
-		name = "compare_" + sfx(dt)
-	}
-	elementwise(name, dst.Shape, int64(op), nil, dst, a, b)
+	elementwise(kernels.Binary(op, a.Buf.DType()), dst.Shape, int64(op), nil, dst, a, b)
 }
 
 // Where sets dst = cond ? a : b.
 func (Backend) Where(dst, cond, a, b backend.View) {
-	elementwise("where_"+sfx(dst.Buf.DType()), dst.Shape, 0, nil, dst, cond, a, b)
+	elementwise(kernels.Where(dst.Buf.DType()), dst.Shape, 0, nil, dst, cond, a, b)
 }
 
 // Copy sets dst = src, converting the dtype as tensor/cpu does.
@@ -87,9 +82,11 @@ func (Backend) Copy(dst, src backend.View) {
 		to := buf(dst).ptr() + uint64(dst.Offset*dt.Size())
 		from := buf(src).ptr() + uint64(src.Offset*st.Size())
 		d.do(func() { check(cu.MemcpyDtoDAsync(cu.DevicePtr(to), cu.DevicePtr(from), n, d.stream)) })
+		runtime.KeepAlive(dst)
+		runtime.KeepAlive(src)
 		return
 	}
-	elementwise("cast_"+sfx(dt)+"_"+sfx(st), dst.Shape, 0, nil, dst, src)
+	elementwise(kernels.Cast(dt, st), dst.Shape, 0, nil, dst, src)
 }
 
 // dense reports whether v's elements are contiguous in row-major order.
@@ -135,6 +132,7 @@ func (Backend) Random(dst backend.View, dist backend.Distribution, a, b float64,
 	g.Ptr[0] = buf(dst).ptr()
 	g.X[0] = int64(seed)
 	d.do(func() {
-		d.launch("random_"+sfx(dst.Buf.DType()), geom.Blocks(n, geom.Threads, d.maxBlocks()), 1, 1, geom.Threads, unsafe.Pointer(&g))
+		d.launch(kernels.Random(dst.Buf.DType()), geom.Blocks(n, geom.Threads, d.maxBlocks()), 1, 1, geom.Threads, unsafe.Pointer(&g))
 	})
+	runtime.KeepAlive(dst)
 }

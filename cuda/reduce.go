@@ -3,12 +3,14 @@
 package cuda
 
 import (
+	"runtime"
 	"slices"
 	"unsafe"
 
 	"gorgonia.org/cu"
 
 	"gonote/cuda/internal/geom"
+	"gonote/cuda/kernels"
 	"gonote/tensor/backend"
 )
 
@@ -23,7 +25,7 @@ func (Backend) Reduce(op backend.ReduceOp, dst, src backend.View, axes []int) {
 	if plan.First.Outputs == 0 {
 		return
 	}
-	name := "reduce_" + sfx(src.Buf.DType())
+	name := kernels.Reduce(src.Buf.DType())
 	first := plan.First
 	first.Src, first.Dst = buf(src).ptr(), buf(dst).ptr()
 	var second geom.Red
@@ -42,6 +44,8 @@ func (Backend) Reduce(op backend.ReduceOp, dst, src backend.View, axes []int) {
 	if scratch != nil {
 		scratch.Free() // later work on the stream may reuse it, in order
 	}
+	runtime.KeepAlive(dst)
+	runtime.KeepAlive(src)
 }
 
 // reducePermuted handles reductions whose dimensions do not coalesce to
@@ -82,7 +86,7 @@ func (Backend) ArgReduce(op backend.ReduceOp, values, indices, src backend.View,
 	d := buf(src).d
 	parts := geom.Lines(src.Shape, axis, geom.Op(values), geom.Op(indices), geom.Op(src))
 	ptrs := [geom.MaxOps]uint64{buf(values).ptr(), buf(indices).ptr(), buf(src).ptr()}
-	name := "argreduce_" + sfx(src.Buf.DType())
+	name := kernels.ArgReduce(src.Buf.DType())
 	d.do(func() {
 		for i := range parts {
 			g := &parts[i].G
@@ -91,6 +95,9 @@ func (Backend) ArgReduce(op backend.ReduceOp, values, indices, src backend.View,
 			d.launch(name, geom.Blocks(g.N*32, geom.Threads, d.maxBlocks()), 1, 1, geom.Threads, unsafe.Pointer(g))
 		}
 	})
+	runtime.KeepAlive(values)
+	runtime.KeepAlive(indices)
+	runtime.KeepAlive(src)
 }
 
 // Scan writes running sums or products of src along axis to dst.
@@ -98,7 +105,7 @@ func (Backend) Scan(op backend.ScanOp, dst, src backend.View, axis int) {
 	d := buf(src).d
 	parts := geom.Lines(src.Shape, axis, geom.Op(dst), geom.Op(src))
 	ptrs := [geom.MaxOps]uint64{buf(dst).ptr(), buf(src).ptr()}
-	name := "scan_" + sfx(src.Buf.DType())
+	name := kernels.Scan(src.Buf.DType())
 	d.do(func() {
 		for i := range parts {
 			g := &parts[i].G
@@ -106,6 +113,8 @@ func (Backend) Scan(op backend.ScanOp, dst, src backend.View, axis int) {
 			d.launch(name, geom.Blocks(g.N, geom.Threads, d.maxBlocks()), 1, 1, geom.Threads, unsafe.Pointer(g))
 		}
 	})
+	runtime.KeepAlive(dst)
+	runtime.KeepAlive(src)
 }
 
 // Sort sorts src along axis into values and the source positions into
@@ -130,7 +139,7 @@ func (Backend) Sort(values, indices, src backend.View, axis int, descending bool
 	ptrs := [geom.MaxOps]uint64{buf(values).ptr(), buf(indices).ptr(), buf(src).ptr()}
 	kp, pp := keys.ptr(), pos.ptr()
 	stages := geom.SortStages(P)
-	s := sfx(dt)
+	load, step, store := kernels.Sort(dt)
 	desc := int64(0)
 	if descending {
 		desc = 1
@@ -143,14 +152,17 @@ func (Backend) Sort(values, indices, src backend.View, axis int, descending bool
 			g.Aux = [2]uint64{kp + base*uint64(dt.Size()), pp + base*8}
 			g.X[4] = int64(P)
 			blocks := geom.Blocks(g.N*int64(P), geom.Threads, d.maxBlocks())
-			d.launch("sort_load_"+s, blocks, 1, 1, geom.Threads, unsafe.Pointer(g))
+			d.launch(load, blocks, 1, 1, geom.Threads, unsafe.Pointer(g))
 			for _, st := range stages {
 				g.X[5], g.X[6] = st[0], st[1]
-				d.launch("sort_step_"+s, blocks, 1, 1, geom.Threads, unsafe.Pointer(g))
+				d.launch(step, blocks, 1, 1, geom.Threads, unsafe.Pointer(g))
 			}
-			d.launch("sort_store_"+s, blocks, 1, 1, geom.Threads, unsafe.Pointer(g))
+			d.launch(store, blocks, 1, 1, geom.Threads, unsafe.Pointer(g))
 		}
 	})
+	runtime.KeepAlive(values)
+	runtime.KeepAlive(indices)
+	runtime.KeepAlive(src)
 }
 
 // readInt64 downloads the Int64 element at offset off of b.

@@ -62,6 +62,11 @@ static int gonote_cublas_open(const char* path, gonote_cublas* c) {
 	return 0;
 }
 
+// gonote_preload makes a library's symbols available to libraries loaded
+// later (cuBLAS needs cuBLASLt from its own directory); it returns 0 when
+// the library loads.
+static int gonote_preload(const char* path) { return dlopen(path, RTLD_NOW | RTLD_GLOBAL) ? 0 : 1; }
+
 static int gonote_cublas_create(gonote_cublas* c, void** h, CUstream s) {
 	int st = c->create(h);
 	if (st) return st;
@@ -90,6 +95,8 @@ import "C"
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 	"unsafe"
 
 	"gorgonia.org/cu"
@@ -155,6 +162,16 @@ type cublas struct {
 func openCublas(paths []string) (*cublas, bool) {
 	c := (*C.gonote_cublas)(C.calloc(1, C.size_t(unsafe.Sizeof(C.gonote_cublas{}))))
 	for _, p := range paths {
+		if strings.Contains(p, "/") {
+			// A wheel's cuBLAS finds cuBLASLt only through its RUNPATH, if
+			// it has one; load the sibling first to be sure.
+			lt, _ := filepath.Glob(filepath.Join(filepath.Dir(p), "libcublasLt.so.*"))
+			for _, l := range lt {
+				cl := C.CString(l)
+				C.gonote_preload(cl)
+				C.free(unsafe.Pointer(cl))
+			}
+		}
 		cp := C.CString(p)
 		r := C.gonote_cublas_open(cp, c)
 		C.free(unsafe.Pointer(cp))
