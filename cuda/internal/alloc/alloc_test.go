@@ -10,9 +10,9 @@ import (
 // fakeDevice hands out addresses from a counter and fails past its capacity.
 type fakeDevice struct {
 	capacity, used int64
-	next          uintptr
-	live          map[uintptr]int64
-	allocs, frees int
+	next           uintptr
+	live           map[uintptr]int64
+	allocs, frees  int
 }
 
 func newFake(capacity int64) *fakeDevice {
