@@ -57,6 +57,10 @@ func Bundle(v any) (data, metadata map[string]any) {
 		if x != nil {
 			return tensorBundle(x)
 		}
+	case image.Rectangle:
+		// A Rectangle is an image.Image too (an infinite mask), but people
+		// print it as bounds: (0,0)-(96,96).
+		return map[string]any{"text/plain": x.String()}, nil
 	case image.Image:
 		return Image(x).MIMEBundle()
 	}

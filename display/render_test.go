@@ -220,3 +220,11 @@ func TestImagesShowAsPNG(t *testing.T) {
 		t.Errorf("image shown as %v", b)
 	}
 }
+
+// An image.Rectangle is an image.Image too, but shows as its bounds.
+func TestRectangleShowsAsText(t *testing.T) {
+	data, _ := Bundle(image.Rect(0, 0, 96, 96))
+	if len(data) != 1 || data["text/plain"] != "(0,0)-(96,96)" {
+		t.Errorf("rectangle shown as %v", data)
+	}
+}

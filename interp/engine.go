@@ -784,6 +784,8 @@ func rich(v reflect.Value) (any, bool) {
 	switch x := v.Interface().(type) {
 	case *tensor.Tensor:
 		return x, x != nil
+	case image.Rectangle:
+		return nil, false // an image.Image, shown as its bounds
 	case display.Renderer, image.Image:
 		return x, true
 	}

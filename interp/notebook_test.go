@@ -94,6 +94,10 @@ func TestInterpretedRenderer(t *testing.T) {
 	if r.Err != nil || r.Result == nil || r.Result.Data["text/html"] != "<b>ace</b>" || r.Result.Data["text/plain"] != "card ace" {
 		t.Errorf("final value: %+v %v", r.Result, r.Err)
 	}
+	r = execute(e, "image.Rect(0, 0, 96, 96)", nil)
+	if r.Result == nil || r.Result.Data["text/plain"] != "(0,0)-(96,96)" || len(r.Result.Data) != 1 {
+		t.Errorf("a rectangle, an image.Image too, shows as its bounds: %+v", r.Result)
+	}
 	r = execute(e, "type Plain struct{ N int }\nPlain{3}", nil)
 	if r.Result == nil || r.Result.Data["text/plain"] != "{3}" || len(r.Result.Data) != 1 {
 		t.Errorf("a type without MIMEBundle: %+v", r.Result)
