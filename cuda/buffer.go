@@ -11,6 +11,7 @@ import (
 	"gorgonia.org/cu"
 
 	"gonote/cuda/internal/alloc"
+	"gonote/cuda/internal/ops"
 	"gonote/tensor/backend"
 )
 
@@ -58,9 +59,9 @@ func (b *Buffer) Free() {
 	}
 }
 
-// ptr returns the device address of element 0. It panics with a
-// RuntimeError for a freed buffer.
-func (b *Buffer) ptr() uint64 {
+// Addr returns the device address of element 0 (0 for an empty buffer).
+// It panics with a RuntimeError for a freed buffer.
+func (b *Buffer) Addr() uint64 {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.freed {
@@ -93,6 +94,9 @@ func newBuffer(d *device, dt backend.DType, n int) *Buffer {
 	return b
 }
 
+// Exec returns the buffer's device, which runs package ops's primitives.
+func (b *Buffer) Exec() ops.Device { return b.d }
+
 func buf(v backend.View) *Buffer { return v.Buf.(*Buffer) }
 
 // Alloc returns a zeroed buffer of n elements on device index.
@@ -100,7 +104,7 @@ func (Backend) Alloc(index int, dt backend.DType, n int) backend.Buffer {
 	d := dev(index)
 	b := newBuffer(d, dt, n)
 	if n > 0 {
-		p := b.ptr()
+		p := b.Addr()
 		d.do(func() { check(cu.MemsetD8Async(cu.DevicePtr(p), 0, b.bytes(), d.stream)) })
 	}
 	return b
@@ -141,7 +145,7 @@ func (Backend) Upload(index int, host any) backend.Buffer {
 	if n == 0 {
 		return b
 	}
-	dst := b.ptr()
+	dst := b.Addr()
 	pinned := isPinned(p, n)
 	d.do(func() {
 		check(cu.MemcpyHtoDAsync(cu.DevicePtr(dst), p, n, d.stream))
@@ -163,7 +167,7 @@ func (Backend) Download(dst any, src backend.Buffer) {
 	if n == 0 {
 		return
 	}
-	s := b.ptr()
+	s := b.Addr()
 	b.d.do(func() {
 		check(cu.MemcpyDtoHAsync(p, cu.DevicePtr(s), n, b.d.stream))
 		b.d.sync()

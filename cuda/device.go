@@ -193,9 +193,6 @@ func (d *device) launch(name string, gx, gy, gz, threads int, params unsafe.Poin
 	check(launch(d.fn(name), gx, gy, gz, threads, d.stream, params))
 }
 
-// maxBlocks is the grid size beyond which grid-stride loops gain nothing.
-func (d *device) maxBlocks() int { return max(d.sms, 1) * 32 }
-
 // sync waits for the device's stream. Worker only.
 func (d *device) sync() { check(d.stream.Synchronize()) }
 

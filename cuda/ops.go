@@ -9,130 +9,154 @@ import (
 	"gorgonia.org/cu"
 
 	"gonote/cuda/internal/geom"
-	"gonote/cuda/kernels"
+	"gonote/cuda/internal/ops"
 	"gonote/tensor/backend"
 )
 
 // Backend implements backend.Backend on CUDA devices. Its zero value is
-// ready to use; package cuda registers one as device type "cuda".
+// ready to use; package cuda registers one as device type "cuda". The
+// primitives are package ops's, run on the device's worker.
 type Backend struct{}
 
 var (
 	_ backend.Backend        = Backend{}
 	_ backend.EmptyAllocator = Backend{}
+	_ ops.Device             = (*device)(nil)
+	_ ops.Buf                = (*Buffer)(nil)
 )
 
 func init() { backend.Register("cuda", Backend{}) }
 
-// elementwise launches kernel name over shape for the views (their
-// buffers on one device), with op and, when set, prep filling the rest of
-// each part's parameters.
-func elementwise(name string, shape []int, op int64, prep func(g *geom.EW, first int64), views ...backend.View) {
-	d := buf(views[0]).d
-	ops := make([]geom.Operand, len(views))
-	var ptrs [geom.MaxOps]uint64
-	for k, v := range views {
-		ops[k] = geom.Op(v)
-		ptrs[k] = buf(v).ptr()
-	}
-	parts := geom.Elementwise(shape, ops...)
-	if len(parts) == 0 {
-		return
-	}
-	// The raw addresses are all the kernels see: keep the buffers (and
-	// their cleanups) from running before the launches are queued.
-	defer runtime.KeepAlive(views)
-	d.do(func() {
-		for i := range parts {
-			g := &parts[i].G
-			g.Ptr = ptrs
-			g.Op = op
-			if prep != nil {
-				prep(g, parts[i].First)
-			}
-			d.launch(name, geom.Blocks(g.N, geom.Threads, d.maxBlocks()), 1, 1, geom.Threads, unsafe.Pointer(g))
-		}
-	})
-}
-
 // Unary sets dst = op(src).
-func (Backend) Unary(op backend.UnaryOp, dst, src backend.View) {
-	elementwise(kernels.Unary(dst.Buf.DType()), dst.Shape, int64(op), nil, dst, src)
-}
+func (Backend) Unary(op backend.UnaryOp, dst, src backend.View) { ops.Unary(op, dst, src) }
 
 // Binary sets dst = op(a, b).
-func (Backend) Binary(op backend.BinaryOp, dst, a, b backend.View) {
-	elementwise(kernels.Binary(op, a.Buf.DType()), dst.Shape, int64(op), nil, dst, a, b)
-}
+func (Backend) Binary(op backend.BinaryOp, dst, a, b backend.View) { ops.Binary(op, dst, a, b) }
 
 // Where sets dst = cond ? a : b.
-func (Backend) Where(dst, cond, a, b backend.View) {
-	elementwise(kernels.Where(dst.Buf.DType()), dst.Shape, 0, nil, dst, cond, a, b)
-}
+func (Backend) Where(dst, cond, a, b backend.View) { ops.Where(dst, cond, a, b) }
 
 // Copy sets dst = src, converting the dtype as tensor/cpu does.
-func (Backend) Copy(dst, src backend.View) {
-	dt, st := dst.Buf.DType(), src.Buf.DType()
-	if dt == st && dense(dst) && dense(src) {
-		n := int64(dst.Numel()) * int64(dt.Size())
-		if n == 0 {
-			return
-		}
-		d := buf(dst).d
-		to := buf(dst).ptr() + uint64(dst.Offset*dt.Size())
-		from := buf(src).ptr() + uint64(src.Offset*st.Size())
-		d.do(func() { check(cu.MemcpyDtoDAsync(cu.DevicePtr(to), cu.DevicePtr(from), n, d.stream)) })
-		runtime.KeepAlive(dst)
-		runtime.KeepAlive(src)
-		return
-	}
-	elementwise(kernels.Cast(dt, st), dst.Shape, 0, nil, dst, src)
+func (Backend) Copy(dst, src backend.View) { ops.Copy(dst, src) }
+
+// Reduce reduces src over axes into dst.
+func (Backend) Reduce(op backend.ReduceOp, dst, src backend.View, axes []int) {
+	ops.Reduce(op, dst, src, axes)
 }
 
-// dense reports whether v's elements are contiguous in row-major order.
-func dense(v backend.View) bool {
-	s := 1
-	for i := len(v.Shape) - 1; i >= 0; i-- {
-		if v.Shape[i] != 1 && v.Strides[i] != s {
-			return false
-		}
-		s *= v.Shape[i]
-	}
-	return true
+// ArgReduce writes the extreme values of src along axis and their first
+// indices.
+func (Backend) ArgReduce(op backend.ReduceOp, values, indices, src backend.View, axis int) {
+	ops.ArgReduce(op, values, indices, src, axis)
 }
 
-// contiguous returns a new contiguous buffer's view holding a copy of v.
-func contiguous(v backend.View) backend.View {
-	b := newBuffer(buf(v).d, v.Buf.DType(), v.Numel())
-	c := backend.View{Buf: b, Shape: v.Shape, Strides: contiguousStrides(v.Shape)}
-	Backend{}.Copy(c, v)
-	return c
+// Scan writes running sums or products of src along axis to dst.
+func (Backend) Scan(op backend.ScanOp, dst, src backend.View, axis int) { ops.Scan(op, dst, src, axis) }
+
+// Sort sorts src along axis into values and the source positions into
+// indices, stably, NaN last (first when descending).
+func (Backend) Sort(values, indices, src backend.View, axis int, descending bool) {
+	ops.Sort(values, indices, src, axis, descending)
 }
 
-func contiguousStrides(shape []int) []int {
-	st := make([]int, len(shape))
-	s := 1
-	for i := len(shape) - 1; i >= 0; i-- {
-		st[i] = s
-		s *= max(shape[i], 1)
-	}
-	return st
+// Gather sets dst[p] = src[p with axis replaced by index[p]].
+func (Backend) Gather(dst, src, index backend.View, axis int) (int64, bool) {
+	return ops.Gather(dst, src, index, axis)
+}
+
+// Scatter writes (or adds) src into dst at the positions index gives; with
+// repeated indices and no accumulation the last position wins.
+func (Backend) Scatter(dst, src, index backend.View, axis int, accumulate bool) (int64, bool) {
+	return ops.Scatter(dst, src, index, axis, accumulate)
 }
 
 // Random fills the contiguous view dst from dist.
 func (Backend) Random(dst backend.View, dist backend.Distribution, a, b float64, seed uint64) {
-	n := int64(dst.Numel())
-	if n == 0 {
+	ops.Random(dst, dist, a, b, seed)
+}
+
+// Matmul sets dst[i] = a[i] × b[i]: cuBLAS for floats when it loads, else
+// gonote's tiled kernel.
+func (Backend) Matmul(dst, a, b backend.View) {
+	batch, m, k, n := a.Shape[0], a.Shape[1], a.Shape[2], b.Shape[2]
+	dt := dst.Buf.DType()
+	if batch == 0 || m == 0 || n == 0 || k == 0 || (dt != backend.Float32 && dt != backend.Float64) {
+		ops.Matmul(dst, a, b)
 		return
 	}
 	d := buf(dst).d
-	g := geom.EW{N: n, Rank: 1, Op: int64(dist), A: a, B: b}
-	g.Shape[0] = n
-	g.Off[0] = int64(dst.Offset)
-	g.Ptr[0] = buf(dst).ptr()
-	g.X[0] = int64(seed)
+	var h *cublasHandle
+	d.do(func() { h = d.blasHandle() })
+	if h == nil {
+		ops.Matmul(dst, a, b)
+		return
+	}
+	g, ok := geom.GemmArgs(dst, a, b)
+	if !ok {
+		// Copy the operand(s) BLAS cannot read to contiguous buffers.
+		if _, okA := geom.GemmArgs(dst, a, contiguousView(b)); !okA {
+			a = ops.Contiguous(a)
+			defer d.Release(buf(a))
+		}
+		if _, okB := geom.GemmArgs(dst, contiguousView(a), b); !okB {
+			b = ops.Contiguous(b)
+			defer d.Release(buf(b))
+		}
+		g, _ = geom.GemmArgs(dst, a, b)
+	}
+	es := uint64(dt.Size())
+	pa, pb, pc := buf(a).Addr()+uint64(g.OffA)*es, buf(b).Addr()+uint64(g.OffB)*es, buf(dst).Addr()+uint64(g.OffC)*es
 	d.do(func() {
-		d.launch(kernels.Random(dst.Buf.DType()), geom.Blocks(n, geom.Threads, d.maxBlocks()), 1, 1, geom.Threads, unsafe.Pointer(&g))
+		check(h.gemm(dt == backend.Float64, g.TransB, g.TransA, g.M, g.N, g.K,
+			pb, g.LdB, g.StrideB, pa, g.LdA, g.StrideA, pc, g.LdC, g.StrideC, g.Batch))
 	})
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
 	runtime.KeepAlive(dst)
+}
+
+// contiguousView is v's geometry as if it were contiguous (for asking
+// GemmArgs about the other operand only).
+func contiguousView(v backend.View) backend.View {
+	return backend.View{Buf: v.Buf, Shape: v.Shape, Strides: ops.ContiguousStrides(v.Shape)}
+}
+
+func contiguousStrides(shape []int) []int { return ops.ContiguousStrides(shape) }
+
+// The ops.Device side of a device: its worker runs the queue.
+
+// Do runs f with the device's queue on its worker.
+func (d *device) Do(f func(q ops.Queue)) { d.do(func() { f(queue{d}) }) }
+
+// Scratch returns an uninitialised temporary buffer.
+func (d *device) Scratch(dt backend.DType, n int) ops.Buf { return newBuffer(d, dt, n) }
+
+// Release frees a buffer from Scratch.
+func (d *device) Release(b ops.Buf) { b.(*Buffer).Free() }
+
+// SMs returns the number of multiprocessors.
+func (d *device) SMs() int { return d.sms }
+
+// MaxBlocks returns the grid size beyond which grid-stride loops gain
+// nothing.
+func (d *device) MaxBlocks() int { return max(d.sms, 1) * 32 }
+
+// queue is a device's stream, used on its worker.
+type queue struct{ d *device }
+
+func (q queue) Launch(name string, gx, gy, gz, threads int, params unsafe.Pointer) {
+	q.d.launch(name, gx, gy, gz, threads, params)
+}
+
+func (q queue) Memset(addr uint64, b byte, n int64) {
+	check(cu.MemsetD8Async(cu.DevicePtr(addr), b, n, q.d.stream))
+}
+
+func (q queue) Copy(dst, src uint64, n int64) {
+	check(cu.MemcpyDtoDAsync(cu.DevicePtr(dst), cu.DevicePtr(src), n, q.d.stream))
+}
+
+func (q queue) Read(dst unsafe.Pointer, src uint64, n int64) {
+	check(cu.MemcpyDtoHAsync(dst, cu.DevicePtr(src), n, q.d.stream))
+	q.d.sync()
 }

@@ -21,6 +21,21 @@ import (
 //go:embed *.ptx
 var ptxFiles embed.FS
 
+//go:embed *.cu *.cuh
+var sourceFiles embed.FS
+
+// Sources returns the CUDA C sources by file name ("elementwise.cu", ...,
+// "common.cuh").
+func Sources() map[string]string {
+	m := map[string]string{}
+	ents, _ := sourceFiles.ReadDir(".")
+	for _, e := range ents {
+		b, _ := sourceFiles.ReadFile(e.Name())
+		m[e.Name()] = string(b)
+	}
+	return m
+}
+
 // Modules returns the PTX modules by name ("elementwise", "reduce", ...),
 // each a NUL-free text that cuModuleLoadData accepts.
 func Modules() map[string]string {
