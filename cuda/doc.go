@@ -27,6 +27,11 @@
 // sums order-dependent, and random fills are reproducible from the seed
 // but not the CPU's values, as with PyTorch.
 //
+// The primitives themselves are package cuda/internal/ops, written against
+// a small device interface that this package implements on the driver and
+// package cuda/internal/emu on a CPU emulation of the kernels, which the
+// tests without a GPU use.
+//
 // # Memory
 //
 // Buffers come from a caching allocator (package cuda/internal/alloc).
