@@ -25,6 +25,9 @@ type unaryRule struct {
 
 func init() { unaryRules = makeUnaryRules() }
 
+// makeUnaryRules builds unaryRules. Relu's rule is PyTorch's
+// threshold_backward: zero where the output is <= 0, in two passes (a
+// mask multiplied in would take three).
 func makeUnaryRules() map[backend.UnaryOp]unaryRule {
 	return map[backend.UnaryOp]unaryRule{
 		backend.Neg:     {"NegBackward0", func(g, x, y *Tensor) *Tensor { return g.Neg() }},
@@ -36,7 +39,7 @@ func makeUnaryRules() map[backend.UnaryOp]unaryRule {
 		backend.Cos:     {"CosBackward0", func(g, x, y *Tensor) *Tensor { return g.Mul(x.Sin().Neg()) }},
 		backend.Tanh:    {"TanhBackward0", func(g, x, y *Tensor) *Tensor { return g.Mul(y.Mul(y).Neg().Add(1)) }},
 		backend.Sigmoid: {"SigmoidBackward0", func(g, x, y *Tensor) *Tensor { return g.Mul(y.Mul(y.Neg().Add(1))) }},
-		backend.Relu:    {"ReluBackward0", func(g, x, y *Tensor) *Tensor { return g.Mul(y.Gt(0).toDType(g.dtype)) }},
+		backend.Relu:    {"ReluBackward0", func(g, x, y *Tensor) *Tensor { return Where(y.Le(0), 0.0, g) }},
 		backend.Floor:   {"FloorBackward0", func(g, x, y *Tensor) *Tensor { return ZerosLike(g.plain()) }},
 		backend.Ceil:    {"CeilBackward0", func(g, x, y *Tensor) *Tensor { return ZerosLike(g.plain()) }},
 		backend.Round:   {"RoundBackward0", func(g, x, y *Tensor) *Tensor { return ZerosLike(g.plain()) }},

@@ -324,16 +324,60 @@ func (t *Tensor) Clamp(min, max any) *Tensor {
 // Add_ adds other to t in place and returns t. The promoted result must be
 // castable to t's dtype and have t's shape; otherwise it panics with
 // PyTorch's RuntimeError. The other in-place ops follow the same rules.
-func (t *Tensor) Add_(other any) *Tensor { return t.assign("add_", t.inPlaceSelf().Add(other)) }
+func (t *Tensor) Add_(other any) *Tensor { return t.arith_("add_", backend.Add, other) }
 
 // Sub_ subtracts other from t in place and returns t.
-func (t *Tensor) Sub_(other any) *Tensor { return t.assign("sub_", t.inPlaceSelf().Sub(other)) }
+func (t *Tensor) Sub_(other any) *Tensor { return t.arith_("sub_", backend.Sub, other) }
 
 // Mul_ multiplies t by other in place and returns t.
-func (t *Tensor) Mul_(other any) *Tensor { return t.assign("mul_", t.inPlaceSelf().Mul(other)) }
+func (t *Tensor) Mul_(other any) *Tensor { return t.arith_("mul_", backend.Mul, other) }
 
 // Div_ divides t by other in place and returns t (t must be floating point).
-func (t *Tensor) Div_(other any) *Tensor { return t.assign("div_", t.inPlaceSelf().Div(other)) }
+func (t *Tensor) Div_(other any) *Tensor { return t.arith_("div_", backend.Div, other) }
+
+// arith_ runs t = t op other for Add_, Sub_, Mul_ and Div_. When autograd
+// is not involved, the result keeps t's dtype and shape, and t's backend
+// is a backend.InPlacer, the backend writes t directly (optimizers and
+// gradient accumulation live on this); otherwise, and for every error,
+// the result is computed out of place and copied in.
+func (t *Tensor) arith_(name string, op backend.BinaryOp, other any) *Tensor {
+	if y := t.directOperand(name, other); y != nil {
+		t.be().Binary(op, t.view(), t.view(), y.expandView(t.shape))
+		t.didInPlace(name, nil)
+		return t
+	}
+	return t.assign(name, binaryOp(op, t.inPlaceSelf(), other))
+}
+
+// directOperand returns other as a tensor that arith_ can combine into t
+// in place, or nil when it must take the out-of-place path.
+func (t *Tensor) directOperand(name string, other any) *Tensor {
+	if _, ok := t.be().(backend.InPlacer); !ok || t.dtype == Bool || resultType(name, t, other) != t.dtype {
+		return nil
+	}
+	o, isT := other.(*Tensor)
+	if isT && (o == nil || o.Device() != t.Device()) || !isT && !isNumber(other) || needsGrad(t, o) {
+		return nil
+	}
+	for i, s := range t.strides {
+		if s == 0 && t.shape[i] > 1 {
+			return nil // t repeats elements: checkInPlaceShape's error
+		}
+	}
+	y := operand(name, other, t.dtype, t.Device())
+	if y.Dim() > t.Dim() {
+		return nil
+	}
+	for i, s := range y.shape {
+		if ts := t.shape[t.Dim()-y.Dim()+i]; s != ts && s != 1 {
+			return nil
+		}
+	}
+	if y.buf == t.buf && (y.offset != t.offset || !slices.Equal(y.shape, t.shape) || !slices.Equal(y.strides, t.strides)) {
+		return nil // partial overlap: let assign go through a temporary
+	}
+	return y
+}
 
 // Pow_ raises t to exponent in place and returns t.
 func (t *Tensor) Pow_(exponent any) *Tensor { return t.assign("pow_", t.inPlaceSelf().Pow(exponent)) }

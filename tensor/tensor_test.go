@@ -606,3 +606,60 @@ func TestSVDAndEigh(t *testing.T) {
 		t.Errorf("Eigh non-square: %s", e.Msg)
 	}
 }
+
+// TestArithInPlace checks that Add_, Sub_, Mul_ and Div_ give what the
+// out-of-place ops give, on the direct path (broadcast tensors, numbers,
+// t itself, a transposed t, integer dtypes) and on the copying one (an
+// operand overlapping t, promotion), and that each bumps the version.
+func TestArithInPlace(t *testing.T) {
+	ManualSeed(5)
+	base := func() *Tensor { return Randn(3, 4) }
+	cases := []struct {
+		name  string
+		x     func() *Tensor
+		other func(x *Tensor) any
+	}{
+		{"tensor", base, func(*Tensor) any { return Randn(3, 4) }},
+		{"row", base, func(*Tensor) any { return Randn(4) }},
+		{"column", base, func(*Tensor) any { return Randn(3, 1) }},
+		{"number", base, func(*Tensor) any { return 1.5 }},
+		{"itself", base, func(x *Tensor) any { return x }},
+		{"transposed t", func() *Tensor { return Randn(4, 3).T() }, func(*Tensor) any { return Randn(3, 4) }},
+		{"overlap", func() *Tensor { return Randn(4, 4) }, func(x *Tensor) any { return x.T() }},
+		{"float64 operand", base, func(*Tensor) any { return Randn(3, 4).To(Float64) }},
+		{"int64", func() *Tensor { return RandInt(-5, 5, 3, 4) }, func(*Tensor) any { return RandInt(1, 5, 4) }},
+	}
+	ops := []struct {
+		name     string
+		in, outp func(x *Tensor, o any) *Tensor
+	}{
+		{"add", (*Tensor).Add_, (*Tensor).Add},
+		{"sub", (*Tensor).Sub_, (*Tensor).Sub},
+		{"mul", (*Tensor).Mul_, (*Tensor).Mul},
+		{"div", (*Tensor).Div_, (*Tensor).Div},
+	}
+	for _, c := range cases {
+		for _, op := range ops {
+			if op.name == "div" && c.name == "int64" {
+				continue
+			}
+			x := c.x()
+			o := c.other(x)
+			want := op.outp(x.Clone(), o)
+			if ot, ok := o.(*Tensor); ok && ot.SharesStorage(x) {
+				want = op.outp(x.Clone(), ot.Clone())
+			}
+			want = want.To(x.DType())
+			v := x.Version()
+			if got := op.in(x, o); got != x {
+				t.Fatalf("%s %s: did not return t", c.name, op.name)
+			}
+			if x.Version() != v+1 {
+				t.Errorf("%s %s: version %d, want %d", c.name, op.name, x.Version(), v+1)
+			}
+			if x.Eq(want).All().Item() != 1 {
+				t.Errorf("%s %s: got\n%v\nwant\n%v", c.name, op.name, x, want)
+			}
+		}
+	}
+}

@@ -295,6 +295,14 @@ type EmptyAllocator interface {
 	AllocEmpty(index int, dt DType, n int) Buffer
 }
 
+// An InPlacer's Binary also accepts a dst that is exactly its first source
+// a (the same buffer, offset, shape and strides), so in-place arithmetic
+// such as x.Add_(y) runs without a temporary. The method only marks the
+// ability.
+type InPlacer interface {
+	BinaryInPlace()
+}
+
 // Window2d describes the sliding windows of a 2-D convolution or pooling
 // over [N, C, H, W]: KH×KW elements spaced by Dilation, moved by Stride,
 // over the input padded by Padding on every side with PadValue. The

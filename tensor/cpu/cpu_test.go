@@ -196,3 +196,45 @@ func TestRandomReproducible(t *testing.T) {
 		t.Errorf("Random is not reproducible for a seed")
 	}
 }
+
+// TestArgReduceAxes checks ArgReduce along every axis of a [4, 5, 6] view,
+// with ties and NaNs, against a direct search for the first extreme.
+func TestArgReduceAxes(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	shape, strides := []int{4, 5, 6}, []int{30, 6, 1}
+	s := make([]float32, 120)
+	for i := range s {
+		s[i] = float32(r.IntN(5))
+		if r.IntN(40) == 0 {
+			s[i] = float32(math.NaN())
+		}
+	}
+	var c CPU
+	sb, _ := Wrap(s)
+	for axis := 0; axis < 3; axis++ {
+		for _, op := range []backend.ReduceOp{backend.Max, backend.Min} {
+			ks := append([]int(nil), shape...)
+			ks[axis] = 1
+			kst := []int{ks[1] * ks[2], ks[2], 1}
+			n := ks[0] * ks[1] * ks[2]
+			vb, ib := c.Alloc(0, backend.Float32, n), c.Alloc(0, backend.Int64, n)
+			c.ArgReduce(op, backend.View{Buf: vb, Shape: ks, Strides: kst}, backend.View{Buf: ib, Shape: ks, Strides: kst},
+				backend.View{Buf: sb, Shape: shape, Strides: strides}, axis)
+			vals, idx := vb.(*Buffer).data.([]float32), ib.(*Buffer).data.([]int64)
+			for p := 0; p < n; p++ {
+				pos := [3]int{p / kst[0], p / kst[1] % ks[1], p % ks[2]}
+				best, bi := float32(0), 0
+				for i := 0; i < shape[axis]; i++ {
+					pos[axis] = i
+					x := s[pos[0]*30+pos[1]*6+pos[2]]
+					if i == 0 || (best == best && (x != x || (op == backend.Max && x > best) || (op == backend.Min && x < best))) {
+						best, bi = x, i
+					}
+				}
+				if idx[p] != int64(bi) || math.Float32bits(vals[p]) != math.Float32bits(best) {
+					t.Fatalf("axis %d op %d at %d: (%v, %d), want (%v, %d)", axis, op, p, vals[p], idx[p], best, bi)
+				}
+			}
+		}
+	}
+}

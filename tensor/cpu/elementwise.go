@@ -194,6 +194,12 @@ func (CPU) Binary(op backend.BinaryOp, dst, a, b backend.View) {
 	}
 }
 
+// BinaryInPlace marks that Binary takes dst equal to a: every kernel reads
+// an element of a before it writes the same element of dst.
+func (CPU) BinaryInPlace() {}
+
+var _ backend.InPlacer = CPU{}
+
 // smallDense reports whether dst and a are contiguous, b is contiguous or
 // a broadcast scalar (all strides zero), and the op is too small to split
 // across workers.

@@ -391,6 +391,10 @@ func argReduce[T number](op backend.ReduceOp, values, indices, src backend.View,
 	idx := data(indices).([]int64)
 	n, st := src.Shape[axis], src.Strides[axis]
 	max := op == backend.Max
+	if st != 1 && n > 1 {
+		argReduceRows(values, indices, src, axis, s, v, idx, max)
+		return
+	}
 	lines(axis, []backend.View{values, indices, src}, n, func(o [maxOps]int) {
 		best, bi := s[o[2]], 0
 		if best == best {
@@ -407,6 +411,34 @@ func argReduce[T number](op backend.ReduceOp, values, indices, src backend.View,
 		}
 		v[o[0]] = best
 		idx[o[1]] = int64(bi)
+	})
+}
+
+// argReduceRows is argReduce for an axis that is not contiguous, such as
+// the window axis of max pooling: it compares whole rows of the other
+// dimensions, one position of axis after the other, instead of walking
+// each strided line on its own.
+func argReduceRows[T number](values, indices, src backend.View, axis int, s, v []T, idx []int64, max bool) {
+	n, sa := src.Shape[axis], src.Strides[axis]
+	shape := slices.Delete(slices.Clone(src.Shape), axis, axis+1)
+	views := []backend.View{values, indices, src}
+	for k, w := range views {
+		views[k] = backend.View{Offset: w.Offset, Shape: shape, Strides: slices.Delete(slices.Clone(w.Strides), axis, axis+1)}
+	}
+	l := newLoop(shape, views...)
+	l.cost = n
+	l.run(func(o [maxOps]int, cnt int, st [maxOps]int) {
+		for j, ov, oi, os := 0, o[0], o[1], o[2]; j < cnt; j, ov, oi, os = j+1, ov+st[0], oi+st[1], os+st[2] {
+			v[ov], idx[oi] = s[os], 0
+		}
+		for i := 1; i < n; i++ {
+			for j, ov, oi, os := 0, o[0], o[1], o[2]+i*sa; j < cnt; j, ov, oi, os = j+1, ov+st[0], oi+st[1], os+st[2] {
+				// NaN is the extreme: once found it stays, with its index.
+				if best, x := v[ov], s[os]; best == best && (x != x || (max && x > best) || (!max && x < best)) {
+					v[ov], idx[oi] = x, int64(i)
+				}
+			}
+		}
 	})
 }
 

@@ -91,7 +91,11 @@ func (o *SGD) Step() {
 					b = g.Clone()
 					o.bufs[p] = b
 				} else {
-					b.Mul_(o.Momentum).Add_(g.Mul(1 - o.Dampening))
+					d := g
+					if o.Dampening != 0 {
+						d = g.Mul(1 - o.Dampening) // skipped when it is 1: x·1 is x
+					}
+					b.Mul_(o.Momentum).Add_(d)
 				}
 				if o.Nesterov {
 					g = g.Add(b.Mul(o.Momentum))
