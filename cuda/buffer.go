@@ -135,9 +135,11 @@ func hostBytes(host any) (unsafe.Pointer, int64, backend.DType) {
 	panic("cuda: host slice of type " + typeName(host))
 }
 
-// Upload returns a new buffer on device index holding a copy of host. A
-// copy from pinned memory ([Pinned]) does not wait for the transfer; one
-// from ordinary Go memory returns once the data has been staged.
+// Upload returns a new buffer on device index holding a copy of host,
+// queued after the work before it. From ordinary Go memory the driver
+// stages the data before the call returns, so host may be reused at once;
+// from pinned memory ([Pinned]) the GPU reads it later, so it must not be
+// written before Synchronize (PyTorch's non_blocking=True).
 func (Backend) Upload(index int, host any) backend.Buffer {
 	p, n, dt := hostBytes(host)
 	d := dev(index)
@@ -146,15 +148,7 @@ func (Backend) Upload(index int, host any) backend.Buffer {
 		return b
 	}
 	dst := b.Addr()
-	pinned := isPinned(p, n)
-	d.do(func() {
-		check(cu.MemcpyHtoDAsync(cu.DevicePtr(dst), p, n, d.stream))
-		if !pinned {
-			// Pageable copies are staged before they return; wait anyway so
-			// that Go may reuse the memory whatever the driver does.
-			d.sync()
-		}
-	})
+	d.do(func() { check(cu.MemcpyHtoDAsync(cu.DevicePtr(dst), p, n, d.stream)) })
 	runtime.KeepAlive(host)
 	return b
 }

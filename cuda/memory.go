@@ -188,14 +188,6 @@ func FreePinned(s any) {
 	d.do(func() { check(hostFree(p)) })
 }
 
-// isPinned reports whether the n bytes at p lie in memory from Pinned.
-func isPinned(p unsafe.Pointer, n int64) bool {
-	a := uintptr(p)
-	pinMu.Lock()
-	defer pinMu.Unlock()
-	i := sort.Search(len(pinned), func(i int) bool { return pinned[i].base > a })
-	return i > 0 && a+uintptr(n) <= pinned[i-1].end
-}
 
 // started returns the devices whose workers run.
 func started() []*device {
