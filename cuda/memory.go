@@ -188,7 +188,6 @@ func FreePinned(s any) {
 	d.do(func() { check(hostFree(p)) })
 }
 
-
 // started returns the devices whose workers run.
 func started() []*device {
 	numDevices()
