@@ -203,8 +203,13 @@ func (m rawMemory) Alloc(size int64) (p uintptr, err error) {
 	m.d.do(func() {
 		var dp cu.DevicePtr
 		dp, err = cu.MemAlloc(size)
-		if err == cu.OutOfMemory {
-			err = fmt.Errorf("cuMemAlloc: %w", alloc.ErrOutOfMemory)
+		if err != nil {
+			// Requests beyond the device's memory may fail with another
+			// code than OutOfMemory; they are out of memory all the same.
+			_, total, _ := cu.MemInfo()
+			if err == cu.OutOfMemory || size > total {
+				err = fmt.Errorf("cuMemAlloc: %w", alloc.ErrOutOfMemory)
+			}
 		}
 		p = uintptr(dp)
 	})
@@ -212,7 +217,10 @@ func (m rawMemory) Alloc(size int64) (p uintptr, err error) {
 }
 
 func (m rawMemory) Free(p uintptr) (err error) {
-	m.d.do(func() { err = cu.MemFree(cu.DevicePtr(p)) })
+	m.d.do(func() {
+		m.d.sync() // queued kernels may still use the block
+		err = cu.MemFree(cu.DevicePtr(p))
+	})
 	return err
 }
 
