@@ -665,9 +665,9 @@ func (e *Engine) evalResult(ctx context.Context, c *cell, s segment, x ast.Expr)
 		for i := range names {
 			names[i] = fmt.Sprintf("gonote_r%d", i)
 		}
-		// After the insertions at the expression (a rewritten receive's
-		// statements), before what replaces its first token.
-		i := slices.IndexFunc(c.edits, func(ed edit) bool { return ed.off > at || ed.off == at && ed.end > at })
+		// After the statements inserted before the expression (a rewritten
+		// receive's), before the edits of the expression itself.
+		i := slices.IndexFunc(c.edits, func(ed edit) bool { return ed.off > at || ed.off == at && !ed.stmt })
 		if i < 0 {
 			i = len(c.edits)
 		}
@@ -686,6 +686,23 @@ func (e *Engine) evalResult(ctx context.Context, c *cell, s segment, x ast.Expr)
 	code := src(n)
 	if _, err := e.eval(ctx, code); err != nil {
 		xerr := e.evalError(ctx, c, err)
+		if n == 1 && xerr.Name == "CompileError" && xerr.Value == "constant definition loop" &&
+			len(s.stmts) == 1 && hasIndex(s) && e.undefinedName(s) == "" {
+			// yaegi fails on r := x[0] at the top level when x came from
+			// compiled code in this cell (see compiledComposites), and
+			// computes x[0] alone; a compile error ran nothing.
+			v, err := e.eval(ctx, c.yaegiSource(s))
+			if err != nil {
+				return nil, e.evalError(ctx, c, err), true
+			}
+			if b, ok := richBundle(v); ok {
+				return b, nil, true
+			}
+			if text, ok := formatValue(v); ok {
+				return &kernel.Bundle{Data: map[string]any{"text/plain": text}, Metadata: map[string]any{}}, nil, true
+			}
+			return nil, nil, true
+		}
 		e.explain(xerr, s)
 		return nil, xerr, true
 	}
@@ -858,6 +875,22 @@ func (e *Engine) explain(xerr *kernel.ExecError, s segment) {
 	if xerr.Name != "CompileError" || xerr.Value != "constant definition loop" || len(s.stmts) != 1 {
 		return
 	}
+	if undefined := e.undefinedName(s); undefined != "" {
+		xerr.Value = "undefined: " + undefined
+		xerr.Traceback[0] = "CompileError: " + xerr.Value
+		return
+	}
+	if hasIndex(s) {
+		xerr.Value += " (yaegi cannot index here a slice or map that compiled code returned in this same cell: " +
+			"index it in the next cell, or convert it first, as in r := []int(shape)[0])"
+		xerr.Traceback[0] = "CompileError: " + xerr.Value
+	}
+}
+
+// undefinedName returns a name that the one statement of s uses and nothing
+// defines, or "": yaegi reports such a name at the top level as "constant
+// definition loop".
+func (e *Engine) undefinedName(s segment) string {
 	var undefined string
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
@@ -870,20 +903,37 @@ func (e *Engine) explain(xerr *kernel.ExecError, s segment) {
 		}
 		return undefined == "" && e.checkName(n, &undefined)
 	}
-	roots := []ast.Node{s.stmts[0]}
-	if as, ok := s.stmts[0].(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
-		roots = roots[:0] // the left side declares new names
-		for _, x := range as.Rhs {
-			roots = append(roots, x)
-		}
-	}
-	for _, r := range roots {
+	for _, r := range definedFrom(s.stmts[0]) {
 		ast.Inspect(r, visit)
 	}
-	if undefined != "" {
-		xerr.Value = "undefined: " + undefined
-		xerr.Traceback[0] = "CompileError: " + xerr.Value
+	return undefined
+}
+
+// definedFrom returns what a statement computes: the right side of a
+// definition (its left side declares new names), else the statement.
+func definedFrom(st ast.Stmt) []ast.Node {
+	as, ok := st.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE {
+		return []ast.Node{st}
 	}
+	var roots []ast.Node
+	for _, x := range as.Rhs {
+		roots = append(roots, x)
+	}
+	return roots
+}
+
+// hasIndex says whether the one statement of s indexes something.
+func hasIndex(s segment) bool {
+	found := false
+	for _, r := range definedFrom(s.stmts[0]) {
+		ast.Inspect(r, func(n ast.Node) bool {
+			_, ok := n.(*ast.IndexExpr)
+			found = found || ok
+			return !found
+		})
+	}
+	return found
 }
 
 // hasRange says whether s has a range statement.

@@ -39,6 +39,11 @@ import (
 //     generic gonote_min and gonote_max of the session prelude.
 //   - Channel statements, selects and ranges over channels also wait for an
 //     interrupt (see chanStmts).
+//   - x := f() at the top level, f compiled and returning a slice, map or
+//     array, converts the value to its type written out (compiledComposites).
+//   - A compound statement at the top level that defines two values from one
+//     (n, err := strconv.Atoi(s), v, ok := m[k]) runs in a function literal
+//     (needsFunc).
 
 // edit replaces src[off:end] of a cell by text. A blank edit removes a
 // declaration that runs elsewhere (keeping its lines); applyEdits ignores it
@@ -48,6 +53,7 @@ type edit struct {
 	text     string
 	blank    bool
 	before   bool // an insertion that belongs to the text after it (insertBefore)
+	stmt     bool // ... and is a statement of its own (insertStmts)
 }
 
 // rewriter collects the edits of one cell.
@@ -95,11 +101,21 @@ func (e *Engine) rewrite(c *cell, count int) error {
 		rw.s = s
 		switch s.kind {
 		case segStmt:
+			var wrapped []ast.Stmt
 			for _, st := range s.stmts {
+				wrap := needsFunc(st)
+				if wrap {
+					rw.insertStmts(st.Pos(), "func() { ")
+					wrapped = append(wrapped, st)
+				}
 				rw.genericDefine(st)
 				ast.Inspect(st, rw.visit)
 			}
 			rw.chanStmts(s.stmts)
+			rw.compiledComposites(s.stmts)
+			for _, st := range wrapped {
+				rw.insert(st.End(), " }()") // after every other edit at the end
+			}
 		case segDecl:
 			for _, d := range s.file.Decls {
 				rw.genericDefine(d)
@@ -133,6 +149,12 @@ func (rw *rewriter) blank(n ast.Node) {
 func (rw *rewriter) insert(at token.Pos, text string) {
 	o := rw.off(at)
 	rw.c.edits = append(rw.c.edits, edit{off: o, end: o, text: text})
+}
+
+// insertStmts inserts statements before the statement that starts at at.
+func (rw *rewriter) insertStmts(at token.Pos, text string) {
+	o := rw.off(at)
+	rw.c.edits = append(rw.c.edits, edit{off: o, end: o, text: text, before: true, stmt: true})
 }
 
 // insertBefore inserts text that belongs to the statement starting at at:
@@ -1006,7 +1028,7 @@ func (rw *rewriter) chanStmts(list []ast.Stmt) {
 		case *ast.SendStmt:
 			if !rw.comms[st] {
 				c, b := rw.tmp("gonote_sc"), rw.tmp("gonote_sb")
-				rw.insertBefore(st.Pos(), fmt.Sprintf("%s := %s; %s := %s.SendBuffer(&%[1]s); ", c, rw.text(st.Chan), b, rtName))
+				rw.insertStmts(st.Pos(), fmt.Sprintf("%s := %s; %s := %s.SendBuffer(&%[1]s); ", c, rw.text(st.Chan), b, rtName))
 				rw.replace(st.Chan.Pos(), st.Chan.End(), c)
 				rw.insert(st.End(), fmt.Sprintf("; %s.Send(%s); %s = nil", rtName, b, c))
 			}
@@ -1018,7 +1040,7 @@ func (rw *rewriter) chanStmts(list []ast.Stmt) {
 // assignment of one receive) go through Recv.
 func (rw *rewriter) recvStmt(st ast.Stmt, u *ast.UnaryExpr) {
 	c, k := rw.tmp("gonote_rc"), rw.tmp("gonote_rk")
-	rw.insertBefore(st.Pos(), fmt.Sprintf("%s := %s; %s := %s.Recv(&%[1]s); _ = %[3]s; ", c, rw.text(u.X), k, rtName))
+	rw.insertStmts(st.Pos(), fmt.Sprintf("%s := %s; %s := %s.Recv(&%[1]s); _ = %[3]s; ", c, rw.text(u.X), k, rtName))
 	rw.replace(u.X.Pos(), u.X.End(), c)
 	if as, ok := st.(*ast.AssignStmt); ok && len(as.Lhs) == 2 {
 		// (<-c), k: yaegi assigns a wrong second value for <-c, k.
@@ -1059,7 +1081,7 @@ func (rw *rewriter) selectStmt(s *ast.SelectStmt) {
 		}
 	}
 	w := rw.tmp("gonote_sw")
-	rw.insertBefore(s.Pos(), fmt.Sprintf("%sfor %s := true; %[2]s; { %[2]s = false; ", hoisted.String(), w))
+	rw.insertStmts(s.Pos(), fmt.Sprintf("%sfor %s := true; %[2]s; { %[2]s = false; ", hoisted.String(), w))
 	rw.insert(s.Body.Rbrace, fmt.Sprintf("; case <-%s.Intr(): %s = %[1]s.Woken(); ", rtName, w))
 	rw.insert(s.End(), " }")
 }
@@ -1181,4 +1203,112 @@ func (rw *rewriter) isChan(x ast.Expr, depth int) bool {
 // session: yaegi confuses a variable of a block with a global of its name.
 func (rw *rewriter) tmp(prefix string) string {
 	return fmt.Sprintf("%s%d", prefix, rw.e.tmps.Add(1))
+}
+
+// compiledComposites works around yaegi v0.16.1 failing on a top-level
+// definition that indexes a slice, map or array of a type it got from
+// compiled code: x := strings.Fields(s) then r := x[0] fails with "constant
+// definition loop", while the same type written in the cell works. So at the
+// top level of a cell, x := f(...) converts f's result to its type written
+// out, and x[i] converts x when x is a call or a variable of an earlier cell.
+// The values keep their Go types.
+func (rw *rewriter) compiledComposites(list []ast.Stmt) {
+	convert := func(x ast.Expr) {
+		t := rw.e.exprType(x)
+		if t == nil || t.Name() != "" || t.Kind() != reflect.Slice && t.Kind() != reflect.Map && t.Kind() != reflect.Array {
+			return
+		}
+		if text, ok := rw.e.typeText(t); ok {
+			rw.insertBefore(x.Pos(), text+"(")
+			rw.insert(x.End(), ")")
+		}
+	}
+	for _, st := range list {
+		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE && len(as.Lhs) == len(as.Rhs) {
+			for _, x := range as.Rhs {
+				if _, call := ast.Unparen(x).(*ast.CallExpr); call {
+					convert(x)
+				}
+			}
+		}
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit, *ast.BlockStmt:
+				return false // yaegi indexes such values right inside blocks
+			case *ast.IndexExpr:
+				switch x := ast.Unparen(n.X).(type) {
+				case *ast.CallExpr:
+					convert(x)
+				case *ast.Ident:
+					if x.Obj == nil {
+						convert(x)
+					}
+				}
+			}
+			return true
+		})
+	}
+}
+
+// typeText returns the Go spelling of t in a cell, if the cell can spell it:
+// composites of predeclared types and of named types of packages the session
+// imported under their own names.
+func (e *Engine) typeText(t reflect.Type) (string, bool) {
+	if t.Name() != "" {
+		if t.PkgPath() == "" {
+			return t.Name(), true
+		}
+		text := t.String()
+		pkg, _, _ := strings.Cut(text, ".")
+		e.symMu.RLock()
+		path := e.pkgs[pkg]
+		e.symMu.RUnlock()
+		return text, path == t.PkgPath() && !strings.Contains(text, "[")
+	}
+	switch t.Kind() {
+	case reflect.Slice:
+		elem, ok := e.typeText(t.Elem())
+		return "[]" + elem, ok
+	case reflect.Array:
+		elem, ok := e.typeText(t.Elem())
+		return fmt.Sprintf("[%d]%s", t.Len(), elem), ok
+	case reflect.Pointer:
+		elem, ok := e.typeText(t.Elem())
+		return "*" + elem, ok
+	case reflect.Map:
+		key, ok1 := e.typeText(t.Key())
+		elem, ok2 := e.typeText(t.Elem())
+		return "map[" + key + "]" + elem, ok1 && ok2
+	}
+	return "", false
+}
+
+// needsFunc says whether a compound statement at the top level of a cell must
+// run inside func() { ... }(): yaegi v0.16.1 loses the variables of a
+// two-value definition in a block at the top level (n, err := f() in a loop
+// body: "undefined: n"), and not inside a function. The statement's own
+// variables are local to it anyway; one that defers, returns or jumps out
+// with goto is left alone, since a function would change what those do.
+func needsFunc(st ast.Stmt) bool {
+	switch st.(type) {
+	case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
+		*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt:
+	default:
+		return false
+	}
+	multi, unsafe := false, false
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			multi = multi || n.Tok == token.DEFINE && len(n.Lhs) > 1 && len(n.Rhs) == 1
+		case *ast.DeferStmt, *ast.ReturnStmt:
+			unsafe = true
+		case *ast.BranchStmt:
+			unsafe = unsafe || n.Tok == token.GOTO
+		}
+		return !unsafe
+	})
+	return multi && !unsafe
 }

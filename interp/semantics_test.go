@@ -196,6 +196,21 @@ func TestCellSemantics(t *testing.T) {
 			{code: "type W struct{ n int }\nw := &W{5}\ndone := make(chan int, 1)\nfunc put(k int) {\n\tselect {\n\tcase done <- w.n + k:\n\t}\n}\nput(2)\n<-done", result: "7"},
 			{code: "seen := 0\nfor i := range 3 {\n\tc := make(chan int, 1)\n\tc <- i\n\tselect {\n\tcase x := <-c:\n\t\tif x == 1 {\n\t\t\tcontinue\n\t\t}\n\t\tseen += x + 1\n\t}\n}\nseen", result: "4"},
 		}, true},
+		// yaegi v0.16.1 fails on both at the top level of a cell.
+		{"TwoValueDefinitionsInTopLevelBlocks", []step{
+			{code: "for _, w := range []string{\"1\", \"x\"} {\n\tn, err := strconv.Atoi(w)\n\tfmt.Println(n, err != nil)\n}", stdout: "1 false\n0 true\n"},
+			{code: "m := map[string]int{\"a\": 1}\nif v, ok := m[\"a\"]; ok {\n\tfmt.Println(v)\n}", stdout: "1\n"},
+			{code: "func two() (int, string) { return 1, \"x\" }\nouter:\nfor i := 0; i < 2; i++ {\n\tfor j := 0; j < 3; j++ {\n\t\tn, _ := two()\n\t\tif j == n {\n\t\t\tcontinue outer\n\t\t}\n\t\tfmt.Println(i, j)\n\t}\n}", stdout: "0 0\n1 0\n"},
+		}, false},
+		{"IndexingSlicesFromCompiledCode", []step{
+			{code: "a := strings.Fields(\"a b\")\nm := strings.SplitN(\"k=v\", \"=\", 2)"},
+			{code: "a[0]", result: `"a"`},
+			{code: "b := a[1]\nk, v := m[0], m[1]\nb + k + v", result: `"bkv"`},
+			{code: "r := strings.Fields(\"x y\")[1]\nr", result: `"y"`},
+			{code: "data, err := os.ReadFile(\"/dev/null\")\n_ = err\ndata = append(data, 7)", result: ""},
+			{code: "c := data[0]\nc", result: "7"},
+			{code: "parts := strings.Split(\"1,2\", \",\")\nparts[1]", result: `"2"`},
+		}, false},
 		{"WaitGroupGoPanicIsReported", []step{
 			{code: "var wg sync.WaitGroup\nwg.Go(func() { panic(\"in Go\") })\nwg.Wait()\ntime.Sleep(10 * time.Millisecond)", stderr: "panic: in Go"},
 			{code: "1 + 1", result: "2"},
