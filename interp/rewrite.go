@@ -41,6 +41,8 @@ import (
 //     interrupt (see chanStmts).
 //   - x := f() at the top level, f compiled and returning a slice, map or
 //     array, converts the value to its type written out (compiledComposites).
+//   - f(pkg.Names...) converts the package's variable to its type written out
+//     (spreadPackageVar).
 //   - A compound statement at the top level that defines two values from one
 //     (n, err := strconv.Atoi(s), v, ok := m[k]) runs in a function literal
 //     (needsFunc).
@@ -183,6 +185,7 @@ func (rw *rewriter) visit(n ast.Node) bool {
 		rw.goStmt(n)
 	case *ast.CallExpr:
 		rw.builtinCall(n)
+		rw.spreadPackageVar(n)
 	case *ast.LabeledStmt:
 		rw.labeled[n.Stmt] = true
 	case *ast.SelectStmt:
@@ -1311,4 +1314,27 @@ func needsFunc(st ast.Stmt) bool {
 		return !unsafe
 	})
 	return multi && !unsafe
+}
+
+// spreadPackageVar converts a package's slice variable spread into a call,
+// f(pkg.Names...), to its type written out: yaegi v0.16.1 panics converting
+// the slice to its element type otherwise.
+func (rw *rewriter) spreadPackageVar(call *ast.CallExpr) {
+	if !call.Ellipsis.IsValid() || len(call.Args) == 0 {
+		return
+	}
+	last := ast.Unparen(call.Args[len(call.Args)-1])
+	sel, ok := last.(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Obj != nil || !rw.e.isPackage(pkg.Name) {
+		return
+	}
+	if t := rw.e.exprType(sel); t != nil && t.Kind() == reflect.Slice {
+		if text, ok := rw.e.typeText(t); ok {
+			rw.insertBefore(sel.Pos(), text+"(")
+			rw.insert(sel.End(), ")")
+		}
+	}
 }

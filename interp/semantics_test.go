@@ -210,6 +210,8 @@ func TestCellSemantics(t *testing.T) {
 			{code: "data, err := os.ReadFile(\"/dev/null\")\n_ = err\ndata = append(data, 7)", result: ""},
 			{code: "c := data[0]\nc", result: "7"},
 			{code: "parts := strings.Split(\"1,2\", \",\")\nparts[1]", result: `"2"`},
+			// yaegi panics spreading a package's variable into a variadic call.
+			{code: "filepath.Join(os.Args...) == filepath.Join(os.Args[0:]...)", result: "true"},
 		}, false},
 		{"WaitGroupGoPanicIsReported", []step{
 			{code: "var wg sync.WaitGroup\nwg.Go(func() { panic(\"in Go\") })\nwg.Wait()\ntime.Sleep(10 * time.Millisecond)", stderr: "panic: in Go"},
