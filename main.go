@@ -27,6 +27,7 @@ import (
 	"gonote/interp"
 	"gonote/interp/symbols"
 	"gonote/kernel"
+	"gonote/kernel/prebind"
 )
 
 // version is gonote's version; release builds set it with -ldflags "-X main.version=...".
@@ -118,6 +119,7 @@ func runKernel(args []string, stderr io.Writer) int {
 	k, err := kernel.New(kernel.Config{
 		Conn: conn, Engine: engine, History: history, Log: logger,
 		Debug: os.Getenv("GONOTE_LOG") == "debug", Version: version,
+		Listeners: prebind.Listeners(),
 	})
 	if err != nil {
 		logger.Print(err)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"runtime"
 	"strings"
 	"sync"
@@ -28,6 +29,9 @@ type Config struct {
 	Log     *log.Logger // warnings and dropped messages; nil discards them
 	Debug   bool        // log every message received
 	Version string      // gonote's version, for kernel_info
+	// Listeners are TCP listeners already bound to ports of Conn (see package
+	// prebind); the kernel serves those ports on them instead of binding.
+	Listeners map[int]net.Listener
 }
 
 // Kernel is one running Jupyter kernel.
@@ -105,7 +109,11 @@ func (k *Kernel) Run(ctx context.Context) error {
 	defer k.stop()
 	c := k.cfg.Conn
 	bind := func(name string, z zmq4.Socket, port int) (*socket, error) {
-		if err := z.Listen(c.endpoint(port)); err != nil {
+		ep := c.endpoint(port)
+		if l := k.cfg.Listeners[port]; l != nil && c.Transport == "tcp" {
+			ep = prebound.endpoint(l)
+		}
+		if err := z.Listen(ep); err != nil {
 			return nil, fmt.Errorf("%s socket on %s: %w", name, c.endpoint(port), err)
 		}
 		return &socket{name: name, Socket: z}, nil
