@@ -10,7 +10,7 @@ DEB_PACKAGES := jupyter-client python3-jupyter-client python3-jupyter-kernel-tes
 	python3-ipykernel python3-nbclient python3-nbformat jupyter-nbconvert jupyter-console \
 	jupyter-notebook chromium python3-torch python3-numpy python3-pil libopenblas-dev
 
-# Matmul goes through OpenBLAS (gonum's netlib binding, cgo) when libopenblas-dev is
+# Matmul goes through OpenBLAS (opened with dlopen at the first product) when libopenblas-dev is
 # installed, else through gonum's pure-Go BLAS; `make BUILD_TAGS=` forces the latter.
 # Recursive, so it is evaluated after `deps` has run.
 BUILD_TAGS ?= $(shell dpkg-query -W -f='$${Status}' libopenblas-dev 2>/dev/null | grep -q 'install ok installed' && echo openblas)
