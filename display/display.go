@@ -49,8 +49,9 @@ func current() Publisher {
 }
 
 // Bundle returns the MIME bundle of v: a table and PyTorch's repr for a tensor,
-// a PNG for an image.Image, its own for a Renderer, else text/plain as fmt's %v
-// prints it.
+// a PNG for an image.Image, its own for a Renderer, the formats of the
+// single-format interfaces it implements (HTMLRenderer, PNGRenderer, ...), else
+// text/plain as fmt's %v prints it.
 func Bundle(v any) (data, metadata map[string]any) {
 	switch x := v.(type) {
 	case *tensor.Tensor:
@@ -72,6 +73,9 @@ func Bundle(v any) (data, metadata map[string]any) {
 		if _, ok := data["text/plain"]; !ok {
 			data["text/plain"] = plainText(v, data)
 		}
+		return data, metadata
+	}
+	if data, metadata := formatBundle(v); data != nil {
 		return data, metadata
 	}
 	return map[string]any{"text/plain": fmt.Sprintf("%v", v)}, nil

@@ -28,11 +28,22 @@ func init() {
 	}
 }
 
-// displayMapTypes lists display's functions that take any value to show.
+// displayMapTypes lists display's functions that take any value to show,
+// with the interfaces display renders; a value that has several formats is
+// wrapped in the first, Renderer (MIMEBundle) before the single formats.
 // Methods are not listed: yaegi looks calls up by function value, so
 // (*display.Handle).Update gets a cell's type without its methods.
 func displayMapTypes() yaegi.Exports {
-	renderer := []reflect.Type{reflect.TypeFor[display.Renderer]()}
+	renderer := []reflect.Type{
+		reflect.TypeFor[display.Renderer](),
+		reflect.TypeFor[display.HTMLRenderer](),
+		reflect.TypeFor[display.MarkdownRenderer](),
+		reflect.TypeFor[display.LatexRenderer](),
+		reflect.TypeFor[display.SVGRenderer](),
+		reflect.TypeFor[display.PNGRenderer](),
+		reflect.TypeFor[display.JPEGRenderer](),
+		reflect.TypeFor[display.JSONRenderer](),
+	}
 	return yaegi.Exports{".": {"MapTypes": reflect.ValueOf(map[reflect.Value][]reflect.Type{
 		reflect.ValueOf(display.Show):   renderer,
 		reflect.ValueOf(display.Bundle): renderer,

@@ -115,7 +115,7 @@ func (e *Engine) interpretedBundle(name string, v reflect.Value) (*kernel.Bundle
 	}
 	call := ";\nfunc() [2]map[string]any { d, m := " + name + ".MIMEBundle(); return [2]map[string]any{d, m} }()"
 	if e.compile(call) != nil {
-		return nil, false // no such method: shown as text
+		return e.formatBundle(name) // no MIMEBundle: single formats, or text
 	}
 	r, err := e.yi.Eval(call)
 	if err != nil {
@@ -134,6 +134,53 @@ func (e *Engine) interpretedBundle(name string, v reflect.Value) (*kernel.Bundle
 		data["text/plain"] = e.valueText(name)
 	}
 	return &kernel.Bundle{Data: data, Metadata: pair[1]}, true
+}
+
+// formatMethods are the methods of display's single-format interfaces
+// (display.HTMLRenderer, ...), with their results' types and MIME types.
+var formatMethods = []struct{ method, result, mime string }{
+	{"HTML", "string", "text/html"},
+	{"Markdown", "string", "text/markdown"},
+	{"Latex", "string", "text/latex"},
+	{"SVG", "string", "image/svg+xml"},
+	{"PNG", "[]byte", "image/png"},
+	{"JPEG", "[]byte", "image/jpeg"},
+	{"JSON", "any", "application/json"},
+}
+
+// formatBundle renders the session variable name, of a type declared in a
+// cell, through the single-format methods its type has, as display.Bundle
+// does for compiled types; ok is false when it has none.
+func (e *Engine) formatBundle(name string) (*kernel.Bundle, bool) {
+	b := &kernel.Bundle{Data: map[string]any{}, Metadata: map[string]any{}}
+	for _, f := range formatMethods {
+		if e.compile(fmt.Sprintf(";\nvar _ interface{ %s() %s } = %s", f.method, f.result, name)) != nil {
+			continue
+		}
+		r, err := e.yi.Eval(name + "." + f.method + "()")
+		if err != nil {
+			b.Data["text/plain"] = fmt.Sprintf("<value not displayable: %s panicked: %v>", f.method, panicValue(err))
+			return b, true
+		}
+		switch x := r.Interface().(type) {
+		case []byte:
+			data, metadata := display.Bundle(display.PNG(x))
+			if f.mime == "image/jpeg" {
+				data, metadata = display.Bundle(display.JPEG(x))
+			}
+			b.Data[f.mime] = data[f.mime]
+			for k, v := range metadata {
+				b.Metadata[k] = v
+			}
+		default:
+			b.Data[f.mime] = x
+		}
+	}
+	if len(b.Data) == 0 {
+		return nil, false
+	}
+	b.Data["text/plain"] = e.valueText(name)
+	return b, true
 }
 
 // richBundle is display's bundle of v when display shows it as more than text.

@@ -148,6 +148,41 @@ func TestInterpretedRendererShown(t *testing.T) {
 	}
 }
 
+// TestInterpretedFormats: a type declared in a cell with display's
+// single-format methods (HTML, PNG, ...) renders through them, as the cell's
+// value and in display.Show, as compiled types do.
+func TestInterpretedFormats(t *testing.T) {
+	e, err := New(Options{Symbols: []interp.Exports{symbols.Symbols}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Shutdown(false)
+	decl := "type Badge struct{ N int }\n" +
+		"func (b Badge) HTML() string { return fmt.Sprintf(\"<i>%d</i>\", b.N) }\n" +
+		"func (b Badge) Latex() string { return fmt.Sprintf(\"$%d$\", b.N) }\n" +
+		"func (b Badge) String() string { return fmt.Sprint(\"badge \", b.N) }\n" +
+		"type Dot struct{}\n" +
+		"func (Dot) PNG() []byte { var b bytes.Buffer; png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 3))); return b.Bytes() }"
+	if r := execute(e, decl, nil); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	r := execute(e, "Badge{7}", nil)
+	if r.Result == nil || r.Result.Data["text/html"] != "<i>7</i>" || r.Result.Data["text/latex"] != "$7$" || r.Result.Data["text/plain"] != "badge 7" {
+		t.Errorf("final value: %+v %v", r.Result, r.Err)
+	}
+	r = execute(e, "Dot{}", nil)
+	if r.Result == nil || r.Result.Data["image/png"] == nil || r.Result.Metadata["image/png"] == nil {
+		t.Errorf("final value with PNG: %+v %v", r.Result, r.Err)
+	}
+	out := &displayOut{}
+	if r := execute(e, "display.Show(Badge{8}, Dot{})", out); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if len(out.shown) != 2 || out.shown[0].Data["text/html"] != "<i>8</i>" || out.shown[1].Data["image/png"] == nil {
+		t.Errorf("shown %v", out.shown)
+	}
+}
+
 // TestTimeitTimesTheRestOfTheCell: with only options on its line, %timeit times
 // the following lines (IPython's %%timeit), and runs them only while timing.
 func TestTimeitTimesTheRestOfTheCell(t *testing.T) {

@@ -35,24 +35,98 @@ func init() {
 		"Show":         reflect.ValueOf(display.Show),
 
 		// type definitions
-		"Figure":      reflect.ValueOf((*display.Figure)(nil)),
-		"HTML":        reflect.ValueOf((*display.HTML)(nil)),
-		"Handle":      reflect.ValueOf((*display.Handle)(nil)),
-		"JPEG":        reflect.ValueOf((*display.JPEG)(nil)),
-		"Latex":       reflect.ValueOf((*display.Latex)(nil)),
-		"LossCurve":   reflect.ValueOf((*display.LossCurve)(nil)),
-		"Markdown":    reflect.ValueOf((*display.Markdown)(nil)),
-		"PNG":         reflect.ValueOf((*display.PNG)(nil)),
-		"ProgressBar": reflect.ValueOf((*display.ProgressBar)(nil)),
-		"Publisher":   reflect.ValueOf((*display.Publisher)(nil)),
-		"Renderer":    reflect.ValueOf((*display.Renderer)(nil)),
-		"SVG":         reflect.ValueOf((*display.SVG)(nil)),
-		"Subplots":    reflect.ValueOf((*display.Subplots)(nil)),
+		"Figure":           reflect.ValueOf((*display.Figure)(nil)),
+		"HTML":             reflect.ValueOf((*display.HTML)(nil)),
+		"HTMLRenderer":     reflect.ValueOf((*display.HTMLRenderer)(nil)),
+		"Handle":           reflect.ValueOf((*display.Handle)(nil)),
+		"JPEG":             reflect.ValueOf((*display.JPEG)(nil)),
+		"JPEGRenderer":     reflect.ValueOf((*display.JPEGRenderer)(nil)),
+		"JSONRenderer":     reflect.ValueOf((*display.JSONRenderer)(nil)),
+		"Latex":            reflect.ValueOf((*display.Latex)(nil)),
+		"LatexRenderer":    reflect.ValueOf((*display.LatexRenderer)(nil)),
+		"LossCurve":        reflect.ValueOf((*display.LossCurve)(nil)),
+		"Markdown":         reflect.ValueOf((*display.Markdown)(nil)),
+		"MarkdownRenderer": reflect.ValueOf((*display.MarkdownRenderer)(nil)),
+		"PNG":              reflect.ValueOf((*display.PNG)(nil)),
+		"PNGRenderer":      reflect.ValueOf((*display.PNGRenderer)(nil)),
+		"ProgressBar":      reflect.ValueOf((*display.ProgressBar)(nil)),
+		"Publisher":        reflect.ValueOf((*display.Publisher)(nil)),
+		"Renderer":         reflect.ValueOf((*display.Renderer)(nil)),
+		"SVG":              reflect.ValueOf((*display.SVG)(nil)),
+		"SVGRenderer":      reflect.ValueOf((*display.SVGRenderer)(nil)),
+		"Subplots":         reflect.ValueOf((*display.Subplots)(nil)),
 
 		// interface wrapper definitions
-		"_Publisher": reflect.ValueOf((*_gonote_display_Publisher)(nil)),
-		"_Renderer":  reflect.ValueOf((*_gonote_display_Renderer)(nil)),
+		"_HTMLRenderer":     reflect.ValueOf((*_gonote_display_HTMLRenderer)(nil)),
+		"_JPEGRenderer":     reflect.ValueOf((*_gonote_display_JPEGRenderer)(nil)),
+		"_JSONRenderer":     reflect.ValueOf((*_gonote_display_JSONRenderer)(nil)),
+		"_LatexRenderer":    reflect.ValueOf((*_gonote_display_LatexRenderer)(nil)),
+		"_MarkdownRenderer": reflect.ValueOf((*_gonote_display_MarkdownRenderer)(nil)),
+		"_PNGRenderer":      reflect.ValueOf((*_gonote_display_PNGRenderer)(nil)),
+		"_Publisher":        reflect.ValueOf((*_gonote_display_Publisher)(nil)),
+		"_Renderer":         reflect.ValueOf((*_gonote_display_Renderer)(nil)),
+		"_SVGRenderer":      reflect.ValueOf((*_gonote_display_SVGRenderer)(nil)),
 	}
+}
+
+// _gonote_display_HTMLRenderer is an interface wrapper for HTMLRenderer type
+type _gonote_display_HTMLRenderer struct {
+	IValue interface{}
+	WHTML  func() string
+}
+
+func (W _gonote_display_HTMLRenderer) HTML() string {
+	return W.WHTML()
+}
+
+// _gonote_display_JPEGRenderer is an interface wrapper for JPEGRenderer type
+type _gonote_display_JPEGRenderer struct {
+	IValue interface{}
+	WJPEG  func() []byte
+}
+
+func (W _gonote_display_JPEGRenderer) JPEG() []byte {
+	return W.WJPEG()
+}
+
+// _gonote_display_JSONRenderer is an interface wrapper for JSONRenderer type
+type _gonote_display_JSONRenderer struct {
+	IValue interface{}
+	WJSON  func() any
+}
+
+func (W _gonote_display_JSONRenderer) JSON() any {
+	return W.WJSON()
+}
+
+// _gonote_display_LatexRenderer is an interface wrapper for LatexRenderer type
+type _gonote_display_LatexRenderer struct {
+	IValue interface{}
+	WLatex func() string
+}
+
+func (W _gonote_display_LatexRenderer) Latex() string {
+	return W.WLatex()
+}
+
+// _gonote_display_MarkdownRenderer is an interface wrapper for MarkdownRenderer type
+type _gonote_display_MarkdownRenderer struct {
+	IValue    interface{}
+	WMarkdown func() string
+}
+
+func (W _gonote_display_MarkdownRenderer) Markdown() string {
+	return W.WMarkdown()
+}
+
+// _gonote_display_PNGRenderer is an interface wrapper for PNGRenderer type
+type _gonote_display_PNGRenderer struct {
+	IValue interface{}
+	WPNG   func() []byte
+}
+
+func (W _gonote_display_PNGRenderer) PNG() []byte {
+	return W.WPNG()
 }
 
 // _gonote_display_Publisher is an interface wrapper for Publisher type
@@ -77,4 +151,14 @@ type _gonote_display_Renderer struct {
 
 func (W _gonote_display_Renderer) MIMEBundle() (data map[string]any, metadata map[string]any) {
 	return W.WMIMEBundle()
+}
+
+// _gonote_display_SVGRenderer is an interface wrapper for SVGRenderer type
+type _gonote_display_SVGRenderer struct {
+	IValue interface{}
+	WSVG   func() string
+}
+
+func (W _gonote_display_SVGRenderer) SVG() string {
+	return W.WSVG()
 }
