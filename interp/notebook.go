@@ -115,6 +115,12 @@ func (e *Engine) interpretedBundle(name string, v reflect.Value) (*kernel.Bundle
 	}
 	call := ";\nfunc() [2]map[string]any { d, m := " + name + ".MIMEBundle(); return [2]map[string]any{d, m} }()"
 	if e.compile(call) != nil {
+		if v.Kind() <= reflect.Complex128 || v.Kind() == reflect.String {
+			// Most such values are plain numbers and strings: spare every
+			// cell that shows one seven compilations (a named number type
+			// with an HTML method renders through MIMEBundle only).
+			return nil, false
+		}
 		return e.formatBundle(name) // no MIMEBundle: single formats, or text
 	}
 	r, err := e.yi.Eval(call)
@@ -154,10 +160,11 @@ var formatMethods = []struct{ method, result, mime string }{
 func (e *Engine) formatBundle(name string) (*kernel.Bundle, bool) {
 	b := &kernel.Bundle{Data: map[string]any{}, Metadata: map[string]any{}}
 	for _, f := range formatMethods {
-		if e.compile(fmt.Sprintf(";\nvar _ interface{ %s() %s } = %s", f.method, f.result, name)) != nil {
+		call := fmt.Sprintf(";\nfunc() %s { return %s.%s() }()", f.result, name, f.method)
+		if e.compile(call) != nil {
 			continue
 		}
-		r, err := e.yi.Eval(name + "." + f.method + "()")
+		r, err := e.yi.Eval(call)
 		if err != nil {
 			b.Data["text/plain"] = fmt.Sprintf("<value not displayable: %s panicked: %v>", f.method, panicValue(err))
 			return b, true
