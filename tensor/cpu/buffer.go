@@ -20,17 +20,16 @@ package cpu
 import (
 	"fmt"
 	"runtime"
-	"sync/atomic"
 
 	"gonote/tensor/backend"
 )
 
 // Buffer is a CPU buffer: a Go slice of its dtype.
 type Buffer struct {
-	data   any
-	dt     backend.DType
-	n      int
-	pooled atomic.Bool // data belongs to the pool (pool.go)
+	data  any
+	dt    backend.DType
+	n     int
+	entry *poolEntry // data's entry in the pool (pool.go), or nil
 }
 
 var _ backend.Buffer = (*Buffer)(nil)

@@ -3,6 +3,7 @@ package cpu
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"gonote/tensor/backend"
 )
@@ -122,7 +123,6 @@ func (l *loop) run(body rowFunc) {
 		l.rows(0, rows, body)
 		return
 	}
-	var wg sync.WaitGroup
 	if rows < w {
 		// Split the rows themselves.
 		l.rows(0, rows, func(o [maxOps]int, n int, s [maxOps]int) {
@@ -136,15 +136,7 @@ func (l *loop) run(body rowFunc) {
 		})
 		return
 	}
-	for i := 0; i < w; i++ {
-		lo, hi := rows*i/w, rows*(i+1)/w
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			l.rows(lo, hi, body)
-		}()
-	}
-	wg.Wait()
+	parallel(rows, w, func(lo, hi int) { l.rows(lo, hi, body) })
 }
 
 // rows calls body for rows r0 to r1-1, in order.
@@ -227,10 +219,34 @@ func (l *loop) seq(body rowFunc) {
 	l.rows(0, l.numel/l.shape[len(l.shape)-1], body)
 }
 
-// parallel splits [0, n) into w contiguous parts and runs f on each,
-// concurrently when w > 1.
+// parallel splits [0, n) into contiguous chunks and runs f on each, on w
+// goroutines (the caller's among them) when w > 1. Workers take chunks
+// from a shared counter instead of one part each, so that a worker the OS
+// deschedules, as happens on a shared machine, does not hold up the op:
+// the others take its chunks.
 func parallel(n, w int, f func(lo, hi int)) {
-	parts(n, w, func(_, lo, hi int) { f(lo, hi) })
+	if w <= 1 || n < 2 {
+		f(0, n)
+		return
+	}
+	w = min(w, n)
+	chunks := min(n, 4*w)
+	var next atomic.Int64
+	work := func() {
+		for c := int(next.Add(1)) - 1; c < chunks; c = int(next.Add(1)) - 1 {
+			f(n*c/chunks, n*(c+1)/chunks)
+		}
+	}
+	var wg sync.WaitGroup
+	for range w - 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
 }
 
 // parts is parallel with the part number passed to f.

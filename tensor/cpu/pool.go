@@ -3,21 +3,26 @@ package cpu
 import (
 	"runtime"
 	"sync"
-	"weak"
 
 	"gonote/tensor/backend"
+	"gonote/tensor/cpu/internal/nozero"
 )
 
-// Large buffers are recycled. Go has no reference counts, so a tensor's
-// buffer is known to be dead only once the garbage collector has freed it,
-// and a fresh multi-megabyte slice costs zeroing, page faults when the heap
-// grows, and, above all, earlier collections: with results of 4 MiB and a
-// small live heap, the collector would run every other op. The pool keeps
-// the slices of the large buffers it handed out, each with a weak pointer
-// to the Buffer using it; once the collector has freed that Buffer, the
-// next allocation of the same dtype and length takes the slice. Because
-// the pool's slices stay live, the collector runs rarely and each cycle
-// frees many buffers' worth of slices for reuse.
+// Large buffers are recycled, and allocated without zeroing when the
+// caller writes every element (package nozero). Go has no reference counts, so a tensor's
+// buffer is known to be dead only once the garbage collector has found it
+// unreachable, and a fresh multi-megabyte slice costs zeroing, page faults
+// when the heap grows, and earlier collections: with results of 4 MiB and
+// a small live heap, the collector would run every other op. The pool
+// keeps the slices of the large buffers it handed out; a cleanup attached
+// to each Buffer (runtime.AddCleanup) marks its slice free once the
+// collector has found the Buffer unreachable, and the next allocation of
+// the same dtype and length takes it. The slices stay live through the
+// pool, so the collector runs rarely and each cycle frees many buffers'
+// worth of slices for reuse. (Weak pointers to the Buffers would do the
+// same, but checking one during a collection's mark phase keeps its
+// target alive for that cycle, which in a loop of allocations is every
+// cycle.)
 //
 // A slice whose Buffer gave it away through [Buffer.Data] leaves the pool
 // for good: Go code may keep it after the tensor is gone.
@@ -26,7 +31,8 @@ const (
 	// poolMinBytes is the smallest buffer the pool keeps: Go's own size
 	// classes serve smaller ones well.
 	poolMinBytes = 32 << 10
-	// poolMaxBytes bounds the memory the pool's slices hold, free or in use.
+	// poolMaxBytes bounds the memory the pool's slices hold, free or in
+	// use; the garbage collector's heap goal grows with it.
 	poolMaxBytes = 64 << 20
 )
 
@@ -35,10 +41,13 @@ type poolKey struct {
 	n  int
 }
 
-// A poolEntry is one slice the pool owns and the Buffer using it.
+// A poolEntry is one slice the pool owns. It never points to the Buffer
+// using it, so that the Buffer can be collected while the entry lives.
 type poolEntry struct {
-	data  any
-	owner weak.Pointer[Buffer]
+	data any
+	key  poolKey
+	free bool // no Buffer uses data
+	gone bool // data was given away by Data: the pool forgot it
 }
 
 var pool struct {
@@ -57,79 +66,125 @@ func allocBuffer(dt backend.DType, n int, zero bool) *Buffer {
 	}
 	k := poolKey{dt, n}
 	b := &Buffer{dt: dt, n: n}
-	b.pooled.Store(true)
 	pool.Lock()
-	for _, e := range pool.entries[k] {
-		if e.owner.Value() == nil {
-			e.owner = weak.Make(b)
-			pool.Unlock()
-			b.data = e.data
-			if zero {
-				clearSlice(e.data)
-			}
-			return b
-		}
-	}
-	if pool.bytes+bytes > poolMaxBytes && !evictFree(bytes) {
+	e := takeFree(k)
+	if e == nil && len(pool.entries[k]) > 0 {
+		// Cleanups run on their own goroutine: let it free what the last
+		// collection found before paying for a fresh slice.
 		pool.Unlock()
-		b.pooled.Store(false)
-		b.data = MakeSlice(dt, n)
-		return b
+		runtime.Gosched()
+		pool.Lock()
+		e = takeFree(k)
 	}
+	if e == nil && (pool.bytes+bytes <= poolMaxBytes || evictFree(bytes)) {
+		e = &poolEntry{key: k}
+		pool.entries[k] = append(pool.entries[k], e)
+		pool.bytes += bytes
+	}
+	pool.Unlock()
+	switch {
+	case e == nil:
+		b.data = makeSlice(dt, n, zero)
+		return b
+	case e.data == nil:
+		e.data = makeSlice(dt, n, zero)
+	case zero:
+		clearSlice(e.data)
+	}
+	b.data, b.entry = e.data, e
+	runtime.AddCleanup(b, freeEntry, e)
+	return b
+}
+
+// takeFree returns a free entry for k, marked in use, or nil. The pool is
+// locked.
+func takeFree(k poolKey) *poolEntry {
 	if pool.entries == nil {
 		pool.entries = map[poolKey][]*poolEntry{}
 	}
-	b.data = MakeSlice(dt, n)
-	pool.entries[k] = append(pool.entries[k], &poolEntry{data: b.data, owner: weak.Make(b)})
-	pool.bytes += bytes
+	for _, e := range pool.entries[k] {
+		if e.free {
+			e.free = false
+			return e
+		}
+	}
+	return nil
+}
+
+// freeEntry is the cleanup of a pooled Buffer.
+func freeEntry(e *poolEntry) {
+	pool.Lock()
+	e.free = !e.gone
 	pool.Unlock()
-	return b
 }
 
 // evictFree drops free slices of any size until need more bytes fit in
 // the pool, and reports whether they do. The pool is locked.
 func evictFree(need int) bool {
 	for k, es := range pool.entries {
-		for i := 0; i < len(es); i++ {
-			if es[i].owner.Value() != nil {
+		kept := es[:0]
+		for _, e := range es {
+			if e.free && pool.bytes+need > poolMaxBytes {
+				pool.bytes -= k.n * k.dt.Size()
 				continue
 			}
-			es[i] = es[len(es)-1]
-			es = es[:len(es)-1]
-			i--
-			pool.bytes -= k.n * k.dt.Size()
-			if pool.bytes+need <= poolMaxBytes {
-				pool.entries[k] = es
-				return true
-			}
+			kept = append(kept, e)
 		}
-		if len(es) == 0 {
+		clear(es[len(kept):])
+		if len(kept) == 0 {
 			delete(pool.entries, k)
 		} else {
-			pool.entries[k] = es
+			pool.entries[k] = kept
+		}
+		if pool.bytes+need <= poolMaxBytes {
+			return true
 		}
 	}
-	return pool.bytes+need <= poolMaxBytes
+	return false
 }
 
 // release takes b's slice out of the pool for good.
 func (b *Buffer) release() {
-	if !b.pooled.Swap(false) {
+	e := b.entry
+	if e == nil {
 		return
 	}
-	k := poolKey{b.dt, b.n}
-	w := weak.Make(b)
 	pool.Lock()
 	defer pool.Unlock()
-	es := pool.entries[k]
-	for i, e := range es {
-		if e.owner == w {
+	if e.gone {
+		return
+	}
+	e.gone = true
+	es := pool.entries[e.key]
+	for i, x := range es {
+		if x == e {
 			es[i] = es[len(es)-1]
-			pool.entries[k] = es[:len(es)-1]
-			pool.bytes -= b.n * b.dt.Size()
+			es[len(es)-1] = nil
+			pool.entries[e.key] = es[:len(es)-1]
+			pool.bytes -= e.key.n * e.key.dt.Size()
 			return
 		}
 	}
+}
+
+// makeSlice is MakeSlice, without the zeroing unless zero is true.
+func makeSlice(dt backend.DType, n int, zero bool) any {
+	if zero {
+		return MakeSlice(dt, n)
+	}
+	switch dt {
+	case backend.Float32:
+		return nozero.Float32s(n)
+	case backend.Float64:
+		return nozero.Float64s(n)
+	case backend.Int64:
+		return nozero.Int64s(n)
+	case backend.Int32:
+		return nozero.Int32s(n)
+	case backend.Uint8:
+		return nozero.Uint8s(n)
+	}
+	return MakeSlice(dt, n) // bool: Go's bools must hold 0 or 1
 }
 
 // clearSlice zeroes a slice made by MakeSlice.

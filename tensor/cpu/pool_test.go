@@ -25,29 +25,35 @@ func firstOf(empty bool) *float32 {
 	return &d[0]
 }
 
-// pooledFirsts returns the addresses of the first elements of the pool's
-// slices of poolN float32s.
-func pooledFirsts() map[*float32]bool {
-	pool.Lock()
-	defer pool.Unlock()
-	m := map[*float32]bool{}
-	for _, e := range pool.entries[poolKey{backend.Float32, poolN}] {
-		m[&e.data.([]float32)[0]] = true
+// freeFirsts collects garbage until the cleanup of the buffer whose first
+// element is at p has run, and returns the addresses of the first elements
+// of the pool's free slices of poolN float32s.
+func freeFirsts(t *testing.T, p *float32) map[*float32]bool {
+	for range 100 {
+		runtime.GC()
+		runtime.Gosched()
+		pool.Lock()
+		m := map[*float32]bool{}
+		for _, e := range pool.entries[poolKey{backend.Float32, poolN}] {
+			if e.free {
+				m[&e.data.([]float32)[0]] = true
+			}
+		}
+		pool.Unlock()
+		if m[p] {
+			return m
+		}
 	}
-	return m
+	t.Fatalf("the pool did not get back a collected buffer's slice")
+	return nil
 }
 
 func TestPoolReuse(t *testing.T) {
-	p := firstOf(true)
-	runtime.GC()
-	before := pooledFirsts()
-	if !before[p] {
-		t.Fatalf("the pool did not keep a large buffer's slice")
-	}
+	free := freeFirsts(t, firstOf(true))
 	var c CPU
 	b := c.Alloc(0, backend.Float32, poolN)
 	d := b.(*Buffer).data.([]float32)
-	if !before[&d[0]] {
+	if !free[&d[0]] {
 		t.Fatalf("a collected buffer's slice was not reused")
 	}
 	if d[0] != 0 {

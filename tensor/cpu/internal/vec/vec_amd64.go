@@ -38,6 +38,30 @@ func mulVS(dst, x []float32, y float32)
 //go:noescape
 func divVS(dst, x []float32, y float32)
 
+//go:noescape
+func addVVNT(dst, x, y []float32)
+
+//go:noescape
+func subVVNT(dst, x, y []float32)
+
+//go:noescape
+func mulVVNT(dst, x, y []float32)
+
+//go:noescape
+func divVVNT(dst, x, y []float32)
+
+//go:noescape
+func addVSNT(dst, x []float32, y float32)
+
+//go:noescape
+func subVSNT(dst, x []float32, y float32)
+
+//go:noescape
+func mulVSNT(dst, x []float32, y float32)
+
+//go:noescape
+func divVSNT(dst, x []float32, y float32)
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)

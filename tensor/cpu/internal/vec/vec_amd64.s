@@ -85,6 +85,70 @@ done:; \
 	VZEROUPPER; \
 	RET
 
+// VVNT is VV with non-temporal stores, for len(dst) a multiple of 32 and
+// dst 32-byte aligned.
+#define VVNT(NAME, OP) \
+TEXT NAME(SB), NOSPLIT, $0-72; \
+	MOVQ dst_base+0(FP), DI; \
+	MOVQ dst_len+8(FP), CX; \
+	MOVQ x_base+24(FP), SI; \
+	MOVQ y_base+48(FP), DX; \
+	XORQ AX, AX; \
+	TESTQ CX, CX; \
+	JZ done; \
+loop:; \
+	VMOVUPS (SI)(AX*4), Y0; \
+	VMOVUPS 32(SI)(AX*4), Y1; \
+	VMOVUPS 64(SI)(AX*4), Y2; \
+	VMOVUPS 96(SI)(AX*4), Y3; \
+	OP (DX)(AX*4), Y0, Y0; \
+	OP 32(DX)(AX*4), Y1, Y1; \
+	OP 64(DX)(AX*4), Y2, Y2; \
+	OP 96(DX)(AX*4), Y3, Y3; \
+	VMOVNTPS Y0, (DI)(AX*4); \
+	VMOVNTPS Y1, 32(DI)(AX*4); \
+	VMOVNTPS Y2, 64(DI)(AX*4); \
+	VMOVNTPS Y3, 96(DI)(AX*4); \
+	ADDQ $32, AX; \
+	CMPQ AX, CX; \
+	JB loop; \
+	SFENCE; \
+done:; \
+	VZEROUPPER; \
+	RET
+
+// VSNT is VS with non-temporal stores, for len(dst) a multiple of 32 and
+// dst 32-byte aligned.
+#define VSNT(NAME, OP) \
+TEXT NAME(SB), NOSPLIT, $0-52; \
+	MOVQ dst_base+0(FP), DI; \
+	MOVQ dst_len+8(FP), CX; \
+	MOVQ x_base+24(FP), SI; \
+	VBROADCASTSS y+48(FP), Y4; \
+	XORQ AX, AX; \
+	TESTQ CX, CX; \
+	JZ done; \
+loop:; \
+	VMOVUPS (SI)(AX*4), Y0; \
+	VMOVUPS 32(SI)(AX*4), Y1; \
+	VMOVUPS 64(SI)(AX*4), Y2; \
+	VMOVUPS 96(SI)(AX*4), Y3; \
+	OP Y4, Y0, Y0; \
+	OP Y4, Y1, Y1; \
+	OP Y4, Y2, Y2; \
+	OP Y4, Y3, Y3; \
+	VMOVNTPS Y0, (DI)(AX*4); \
+	VMOVNTPS Y1, 32(DI)(AX*4); \
+	VMOVNTPS Y2, 64(DI)(AX*4); \
+	VMOVNTPS Y3, 96(DI)(AX*4); \
+	ADDQ $32, AX; \
+	CMPQ AX, CX; \
+	JB loop; \
+	SFENCE; \
+done:; \
+	VZEROUPPER; \
+	RET
+
 VV(·addVV, VADDPS)
 VV(·subVV, VSUBPS)
 VV(·mulVV, VMULPS)
@@ -93,6 +157,14 @@ VS(·addVS, VADDPS)
 VS(·subVS, VSUBPS)
 VS(·mulVS, VMULPS)
 VS(·divVS, VDIVPS)
+VVNT(·addVVNT, VADDPS)
+VVNT(·subVVNT, VSUBPS)
+VVNT(·mulVVNT, VMULPS)
+VVNT(·divVVNT, VDIVPS)
+VSNT(·addVSNT, VADDPS)
+VSNT(·subVSNT, VSUBPS)
+VSNT(·mulVSNT, VMULPS)
+VSNT(·divVSNT, VDIVPS)
 
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24

@@ -7,11 +7,19 @@ const Enabled = false
 
 func unavailable() { panic("vec: no kernels on this architecture") }
 
-func addVV(dst, x, y []float32)         { unavailable() }
-func subVV(dst, x, y []float32)         { unavailable() }
-func mulVV(dst, x, y []float32)         { unavailable() }
-func divVV(dst, x, y []float32)         { unavailable() }
-func addVS(dst, x []float32, y float32) { unavailable() }
-func subVS(dst, x []float32, y float32) { unavailable() }
-func mulVS(dst, x []float32, y float32) { unavailable() }
-func divVS(dst, x []float32, y float32) { unavailable() }
+func addVV(dst, x, y []float32)           { unavailable() }
+func subVV(dst, x, y []float32)           { unavailable() }
+func mulVV(dst, x, y []float32)           { unavailable() }
+func divVV(dst, x, y []float32)           { unavailable() }
+func addVS(dst, x []float32, y float32)   { unavailable() }
+func subVS(dst, x []float32, y float32)   { unavailable() }
+func mulVS(dst, x []float32, y float32)   { unavailable() }
+func divVS(dst, x []float32, y float32)   { unavailable() }
+func addVVNT(dst, x, y []float32)         { unavailable() }
+func subVVNT(dst, x, y []float32)         { unavailable() }
+func mulVVNT(dst, x, y []float32)         { unavailable() }
+func divVVNT(dst, x, y []float32)         { unavailable() }
+func addVSNT(dst, x []float32, y float32) { unavailable() }
+func subVSNT(dst, x []float32, y float32) { unavailable() }
+func mulVSNT(dst, x []float32, y float32) { unavailable() }
+func divVSNT(dst, x []float32, y float32) { unavailable() }

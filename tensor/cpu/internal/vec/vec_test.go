@@ -1,0 +1,60 @@
+package vec
+
+import (
+	"math"
+	"testing"
+)
+
+// TestStream checks VV and VS against Go's float32 arithmetic bit for bit
+// at lengths around StreamMin and at every alignment of dst, where the
+// streaming kernels take the aligned middle part.
+func TestStream(t *testing.T) {
+	if !Enabled {
+		t.Skip("no kernels here")
+	}
+	const size = StreamMin + 200
+	x, y, d := make([]float32, size), make([]float32, size), make([]float32, size)
+	for i := range x {
+		x[i] = float32(i%1000)*0.37 - 20
+		y[i] = float32(i%17)*1.3 - 7
+	}
+	ref := func(op Op, a, b float32) float32 {
+		switch op {
+		case Add:
+			return a + b
+		case Sub:
+			return a - b
+		case Mul:
+			return a * b
+		}
+		return a / b
+	}
+	for _, op := range []Op{Add, Sub, Mul, Div} {
+		for _, n := range []int{StreamMin - 1, StreamMin, StreamMin + 37} {
+			for off := 0; off < 8; off++ {
+				for _, scalar := range []bool{false, true} {
+					clear(d)
+					dst := d[off : off+n]
+					if scalar {
+						VS(op, dst, x[3:], y[5])
+					} else {
+						VV(op, dst, x[3:], y[1:])
+					}
+					for i, v := range d {
+						var w float32
+						if i >= off && i < off+n {
+							b := y[5]
+							if !scalar {
+								b = y[1+i-off]
+							}
+							w = ref(op, x[3+i-off], b)
+						}
+						if math.Float32bits(v) != math.Float32bits(w) {
+							t.Fatalf("op %d n %d offset %d scalar %v: d[%d] = %v, want %v", op, n, off, scalar, i, v, w)
+						}
+					}
+				}
+			}
+		}
+	}
+}
