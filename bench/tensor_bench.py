@@ -1,21 +1,25 @@
 #!/usr/bin/python3
 """gonote tensor against PyTorch 1.13 (CPU) on the same machine, same run.
 
-    /usr/bin/python3 bench/tensor_bench.py [-benchtime 20x]
+    /usr/bin/python3 bench/tensor_bench.py [-rounds 5] [-benchtime 1s] [-run REGEXP]
 
 gonote is built with the tags `make` uses (openblas when libopenblas-dev is
 installed); BUILD_TAGS="" in the environment forces the pure-Go build.
 
-Runs the Benchmark* functions of tensor/bench_test.go with `go test`, times
-the same operations in PyTorch (median of repeated runs, inputs made
-outside the timer), and prints one row per benchmark: milliseconds per op
-for both and the ratio PyTorch/gonote (above 1 means gonote is faster).
-Float32 throughout. Needs Debian's python3-torch.
+Builds the test binary of package tensor once, then runs rounds: in each,
+every benchmark is timed in PyTorch (median of repeated runs, inputs made
+outside the timer) and then by the Benchmark* function of
+tensor/bench_test.go, and the round's ratio PyTorch/gonote is taken (above
+1 means gonote is faster). The medians over the rounds are printed, with
+the load average before and after, since a shared machine's load moves
+both sides' times. Float32 throughout. Needs Debian's python3-torch.
 """
+import argparse
 import os
 import re
+import statistics
 import subprocess
-import sys
+import tempfile
 import time
 
 import torch
@@ -70,31 +74,41 @@ def build_tags():
     return "openblas" if "install ok installed" in st else ""
 
 
-def go_ms(benchtime, tags):
+def go_ms(binary, name, benchtime):
     out = subprocess.run(
-        ["go", "test", "-tags", tags, "./tensor", "-run", "^$", "-bench", ".", "-benchtime", benchtime],
-        cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    res = {}
-    for line in out.splitlines():
-        m = re.match(r"Benchmark(\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op", line)
-        if m:
-            res[m.group(1)] = float(m.group(3)) / 1e6
-    return res
+        [binary, "-test.run", "^$", "-test.bench", "^Benchmark%s$" % name, "-test.benchtime", benchtime],
+        cwd=os.path.join(ROOT, "tensor"), capture_output=True, text=True, check=True).stdout
+    m = re.search(r"Benchmark\S+?(-\d+)?\s+\d+\s+([\d.]+) ns/op", out)
+    return float(m.group(2)) / 1e6
+
+
+def load():
+    return "%.2f %.2f %.2f" % os.getloadavg()
 
 
 def main():
-    benchtime = "20x"
-    if len(sys.argv) == 3 and sys.argv[1] == "-benchtime":
-        benchtime = sys.argv[2]
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-rounds", type=int, default=5)
+    ap.add_argument("-benchtime", default="1s")
+    ap.add_argument("-run", default=".", help="regexp of the benchmarks to run")
+    args = ap.parse_args()
     tags = build_tags()
-    gonote = go_ms(benchtime, tags)
-    print("gonote build tags %r; torch %s, %d threads" % (tags, torch.__version__, torch.get_num_threads()))
-    print("%-20s %12s %12s %8s" % ("benchmark", "gonote ms", "torch ms", "ratio"))
-    for name, (fn, reps) in torch_cases().items():
-        if name not in gonote:
-            continue
-        t = torch_ms(fn, reps)
-        print("%-20s %12.4f %12.4f %8.2f" % (name, gonote[name], t, t / gonote[name]))
+    binary = os.path.join(tempfile.mkdtemp(), "tensor.test")
+    subprocess.run(["go", "test", "-c", "-tags", tags, "-o", binary, "./tensor"], cwd=ROOT, check=True)
+    cases = {k: v for k, v in torch_cases().items() if re.search(args.run, k)}
+    print("gonote build tags %r; torch %s, %d threads; GOMAXPROCS %s; %d rounds; load before %s" % (
+        tags, torch.__version__, torch.get_num_threads(), os.environ.get("GOMAXPROCS", os.cpu_count()),
+        args.rounds, load()))
+    print("%-20s %12s %12s %8s %14s" % ("benchmark", "gonote ms", "torch ms", "ratio", "ratio range"))
+    for name, (fn, reps) in cases.items():
+        g, t, r = [], [], []
+        for _ in range(args.rounds):
+            t.append(torch_ms(fn, reps))
+            g.append(go_ms(binary, name, args.benchtime))
+            r.append(t[-1] / g[-1])
+        print("%-20s %12.4f %12.4f %8.2f %6.2f-%-6.2f" % (
+            name, statistics.median(g), statistics.median(t), statistics.median(r), min(r), max(r)))
+    print("load after %s" % load())
 
 
 if __name__ == "__main__":
