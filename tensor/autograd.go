@@ -216,6 +216,18 @@ func (t *Tensor) SetGrad(g *Tensor) {
 	t.grad = g
 }
 
+// SetData makes t hold src's data (storage, shape, dtype, device) in place,
+// like PyTorch's t.data = src: t stays the same tensor, a leaf that requires
+// grad goes on requiring it, and whatever holds t (a module, an optimizer)
+// sees the new data. Moving a model to a device is built on it (nn.To).
+func (t *Tensor) SetData(src *Tensor) {
+	t.buf, t.dtype, t.offset = src.buf, src.dtype, src.offset
+	t.shape = append([]int{}, src.shape...)
+	t.strides = append([]int{}, src.strides...)
+	t.version = src.counter()
+	t.isView = src.isView
+}
+
 // RetainGrad makes a backward pass store the gradient of the non-leaf t in
 // its Grad, like PyTorch's retain_grad. It is a no-op for leaves and
 // panics for a tensor that does not require grad.

@@ -33,6 +33,7 @@ func init() {
 		"Parameters":      reflect.ValueOf(nn.Parameters),
 		"Save":            reflect.ValueOf(nn.Save),
 		"StateDict":       reflect.ValueOf(nn.StateDict),
+		"To":              reflect.ValueOf(nn.To),
 		"Train":           reflect.ValueOf(nn.Train),
 		"Uniform_":        reflect.ValueOf(nn.Uniform_),
 		"XavierUniform_":  reflect.ValueOf(nn.XavierUniform_),

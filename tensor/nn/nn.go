@@ -311,6 +311,29 @@ func ZeroGrad(m Module) {
 	}
 }
 
+// To moves m's parameters and buffers to a device ("cpu", "cuda", a
+// tensor.Device) or converts them to a dtype, in place, like PyTorch's
+// model.to(device), and returns m. The tensors stay the same ones, so an
+// optimizer made before keeps working (move a model before making its
+// optimizer, as in PyTorch, for the optimizer's own state to be on the
+// device too). Gradients move with their parameters.
+func To(m Module, deviceOrDType any) Module {
+	tensor.NoGrad(func() {
+		for _, p := range StateDict(m) {
+			moved := p.Tensor.Detach().To(deviceOrDType)
+			if moved.Device() == p.Tensor.Device() && moved.DType() == p.Tensor.DType() {
+				continue
+			}
+			g := p.Tensor.Grad()
+			p.Tensor.SetData(moved)
+			if g != nil {
+				p.Tensor.SetGrad(g.To(deviceOrDType))
+			}
+		}
+	})
+	return m
+}
+
 // NamedModule is a child module with its name, as in Sequential.
 type NamedModule struct {
 	Name   string

@@ -8,6 +8,8 @@ import (
 	"gonote/tensor"
 	"gonote/tensor/backend"
 	"gonote/tensor/cpu"
+	"gonote/tensor/nn"
+	"gonote/tensor/optim"
 )
 
 // fakeBuffer is a CPU buffer that says it lives on cuda:0.
@@ -187,5 +189,35 @@ func TestMemoryFunctions(t *testing.T) {
 	}
 	if !tensor.CudaAvailable() {
 		t.Error("CudaAvailable is false with a cuda backend")
+	}
+}
+
+// TestModelTo: nn.To moves a model's parameters to the device in place; a
+// training step then runs there, and a CPU input is refused with PyTorch's
+// error.
+func TestModelTo(t *testing.T) {
+	model := nn.NewSequential(nn.NewLinear(3, 4), nn.ReLU{}, nn.NewLinear(4, 2))
+	params := nn.Parameters(model)
+	opt := optim.NewSGD(params, optim.SGDOptions{LR: 0.1})
+	nn.To(model, "cuda")
+	for i, p := range nn.Parameters(model) {
+		if p != params[i] || p.Device().String() != "cuda:0" || !p.RequiresGrad() {
+			t.Fatalf("parameter %d: same %v, device %v, requires grad %v", i, p == params[i], p.Device(), p.RequiresGrad())
+		}
+	}
+	x := tensor.Randn(5, 3).To("cuda")
+	loss := model.Forward(x).Pow(2).Mean()
+	loss.Backward()
+	opt.Step()
+	if g := params[0].Grad(); g == nil || g.Device().String() != "cuda:0" {
+		t.Fatalf("gradient %v", g)
+	}
+	e := panicText(t, func() { model.Forward(tensor.Randn(5, 3)) })
+	if !strings.HasPrefix(e.Msg, "Expected all tensors to be on the same device") {
+		t.Errorf("CPU input: %s", e.Msg)
+	}
+	nn.To(model, "cpu")
+	if params[0].Device().String() != "cpu" || params[0].Grad().Device().String() != "cpu" {
+		t.Errorf("back on the CPU: %v, grad %v", params[0].Device(), params[0].Grad().Device())
 	}
 }
