@@ -7,12 +7,14 @@ gonote is built with the tags `make` uses (openblas when libopenblas-dev is
 installed); BUILD_TAGS="" in the environment forces the pure-Go build.
 
 Builds the test binary of package tensor once, then runs rounds: in each,
-every benchmark is timed in PyTorch (median of repeated runs, inputs made
-outside the timer) and then by the Benchmark* function of
-tensor/bench_test.go, and the round's ratio PyTorch/gonote is taken (above
-1 means gonote is faster). The medians over the rounds are printed, with
-the load average before and after, since a shared machine's load moves
-both sides' times. Float32 throughout. Needs Debian's python3-torch.
+the selected Benchmark* functions of tensor/bench_test.go run in one
+process (as in a kernel, later benchmarks find the heap earlier ones
+grew), then the same operations are timed in PyTorch (median of repeated
+runs, inputs made outside the timer), and the round's ratio PyTorch/gonote
+is taken per benchmark (above 1 means gonote is faster). The medians over
+the rounds are printed, with the load average before and after, since a
+shared machine's load moves both sides' times. Float32 throughout. Needs
+Debian's python3-torch.
 """
 import argparse
 import os
@@ -74,12 +76,17 @@ def build_tags():
     return "openblas" if "install ok installed" in st else ""
 
 
-def go_ms(binary, name, benchtime):
+def go_ms(binary, names, benchtime):
+    """Runs the benchmarks names in one process; returns {name: ms per op}."""
     out = subprocess.run(
-        [binary, "-test.run", "^$", "-test.bench", "^Benchmark%s$" % name, "-test.benchtime", benchtime],
+        [binary, "-test.run", "^$", "-test.bench", "^Benchmark(%s)$" % "|".join(names), "-test.benchtime", benchtime],
         cwd=os.path.join(ROOT, "tensor"), capture_output=True, text=True, check=True).stdout
-    m = re.search(r"Benchmark\S+?(-\d+)?\s+\d+\s+([\d.]+) ns/op", out)
-    return float(m.group(2)) / 1e6
+    res = {}
+    for line in out.splitlines():
+        m = re.match(r"Benchmark(\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op", line)
+        if m:
+            res[m.group(1)] = float(m.group(3)) / 1e6
+    return res
 
 
 def load():
@@ -100,14 +107,16 @@ def main():
         tags, torch.__version__, torch.get_num_threads(), os.environ.get("GOMAXPROCS", os.cpu_count()),
         args.rounds, load()))
     print("%-20s %12s %12s %8s %14s" % ("benchmark", "gonote ms", "torch ms", "ratio", "ratio range"))
-    for name, (fn, reps) in cases.items():
-        g, t, r = [], [], []
-        for _ in range(args.rounds):
-            t.append(torch_ms(fn, reps))
-            g.append(go_ms(binary, name, args.benchtime))
-            r.append(t[-1] / g[-1])
+    g, t = {k: [] for k in cases}, {k: [] for k in cases}
+    for _ in range(args.rounds):
+        res = go_ms(binary, list(cases), args.benchtime)
+        for name, (fn, reps) in cases.items():
+            g[name].append(res[name])
+            t[name].append(torch_ms(fn, reps))
+    for name in cases:
+        r = [b / a for a, b in zip(g[name], t[name])]
         print("%-20s %12.4f %12.4f %8.2f %6.2f-%-6.2f" % (
-            name, statistics.median(g), statistics.median(t), statistics.median(r), min(r), max(r)))
+            name, statistics.median(g[name]), statistics.median(t[name]), statistics.median(r), min(r), max(r)))
     print("load after %s" % load())
 
 
