@@ -220,7 +220,7 @@ func (e *Engine) newInterpreter() (*yaegi.Interpreter, error) {
 	uses := append(stdlibTables[:len(stdlibTables):len(stdlibTables)],
 		stdinSymbols(e.stdin),
 		e.runtimeSymbols(),
-		displayMapTypes(),
+		boundMapTypes(),
 	)
 	for _, u := range append(uses, e.opts.Symbols...) {
 		if err := yi.Use(u); err != nil {

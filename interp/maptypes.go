@@ -8,13 +8,15 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"gonote/display"
+	"gonote/tensor/nn"
 )
 
 // Values of types declared in cells reach compiled code without their
 // methods, except where a compiled function is listed in yaegi's MapTypes:
 // yaegi then wraps such an argument in the first listed interface that its
 // type implements. These lists let fmt print a cell's error type through its
-// Error method, and display show a cell's type through its MIMEBundle.
+// Error method, display show a cell's type through its MIMEBundle, and
+// nn.NewSequential take a cell's module.
 
 func init() {
 	// yaegi lists fmt.Formatter and fmt.Stringer for fmt's and log's print
@@ -28,12 +30,13 @@ func init() {
 	}
 }
 
-// displayMapTypes lists display's functions that take any value to show,
-// with the interfaces display renders; a value that has several formats is
-// wrapped in the first, Renderer (MIMEBundle) before the single formats.
+// boundMapTypes lists display's functions that take any value to show,
+// with the interfaces display renders (a value that has several formats is
+// wrapped in the first: Renderer, MIMEBundle, before the single formats),
+// and nn.NewSequential, whose variadic ...Module yaegi passes unwrapped.
 // Methods are not listed: yaegi looks calls up by function value, so
 // (*display.Handle).Update gets a cell's type without its methods.
-func displayMapTypes() yaegi.Exports {
+func boundMapTypes() yaegi.Exports {
 	renderer := []reflect.Type{
 		reflect.TypeFor[display.Renderer](),
 		reflect.TypeFor[display.HTMLRenderer](),
@@ -45,8 +48,9 @@ func displayMapTypes() yaegi.Exports {
 		reflect.TypeFor[display.JSONRenderer](),
 	}
 	return yaegi.Exports{".": {"MapTypes": reflect.ValueOf(map[reflect.Value][]reflect.Type{
-		reflect.ValueOf(display.Show):   renderer,
-		reflect.ValueOf(display.Bundle): renderer,
-		reflect.ValueOf(display.New):    renderer,
+		reflect.ValueOf(display.Show):     renderer,
+		reflect.ValueOf(display.Bundle):   renderer,
+		reflect.ValueOf(display.New):      renderer,
+		reflect.ValueOf(nn.NewSequential): {reflect.TypeFor[nn.Module]()},
 	})}}
 }

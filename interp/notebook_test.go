@@ -200,3 +200,25 @@ func TestTimeitTimesTheRestOfTheCell(t *testing.T) {
 		t.Errorf("a 10 ms sleep timed at %v ms", ms)
 	}
 }
+
+// TestInterpretedModulesInSequential: modules declared in cells go into
+// nn.NewSequential next to the package's layers, their parameters are found
+// and trained, as for a PyTorch nn.Module subclass.
+func TestInterpretedModulesInSequential(t *testing.T) {
+	e, err := New(Options{Symbols: []interp.Exports{symbols.Symbols}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Shutdown(false)
+	for _, c := range []struct{ code, result string }{
+		{"type Affine struct{ W *tensor.Tensor }\nfunc (a *Affine) Forward(x *tensor.Tensor) *tensor.Tensor { return x.Mul(a.W) }\n" +
+			"type Scale struct{ K float32 }\nfunc (s Scale) Forward(x *tensor.Tensor) *tensor.Tensor { return x.Mul(s.K) }\n" +
+			"m := nn.NewSequential(&Affine{tensor.Ones(3).RequiresGrad_()}, nn.ReLU{}, Scale{2})\nlen(nn.Parameters(m))", "1"},
+		{"m.Forward(tensor.Ones(2, 3)).Sum().Backward()\nm.Layers[0].(*Affine).W.Grad()", "tensor([4., 4., 4.])"},
+	} {
+		r := execute(e, c.code, nil)
+		if r.Err != nil || resultText(r) != c.result {
+			t.Errorf("%q: %q %v, want %q", c.code, resultText(r), r.Err, c.result)
+		}
+	}
+}
