@@ -13,6 +13,18 @@ import (
 	"gonote/kernel"
 )
 
+// newNotebookEngine returns an engine with the packages the kernel binds
+// (display, tensor, nn, ...), as in a notebook.
+func newNotebookEngine(t *testing.T) *Engine {
+	t.Helper()
+	e, err := New(Options{Symbols: []interp.Exports{symbols.Symbols}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Shutdown(false) })
+	return e
+}
+
 // displayOut records display and clear_output calls.
 type displayOut struct {
 	fakeOut
@@ -43,11 +55,7 @@ func TestImplicitImports(t *testing.T) {
 // TestDisplay: display.Show publishes on the running cell, and a final value
 // that renders itself is shown with its own MIME types.
 func TestDisplay(t *testing.T) {
-	e, err := New(Options{Symbols: []interp.Exports{symbols.Symbols}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Shutdown(false)
+	e := newNotebookEngine(t)
 	out := &displayOut{}
 	r := execute(e, "fmt.Println(\"before\")\ndisplay.Show(display.HTML(\"<b>x</b>\"))\ndisplay.Clear(true)\ndisplay.Markdown(\"*m*\")", out)
 	if r.Err != nil {
@@ -78,11 +86,7 @@ func TestMagics(t *testing.T) {
 // TestInterpretedRenderer: a type declared in a cell renders itself through its
 // MIMEBundle method when it is the cell's value.
 func TestInterpretedRenderer(t *testing.T) {
-	e, err := New(Options{Symbols: []interp.Exports{symbols.Symbols}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Shutdown(false)
+	e := newNotebookEngine(t)
 	decl := "type Card struct{ Name string }\n" +
 		"func (c Card) MIMEBundle() (map[string]any, map[string]any) {\n" +
 		"\treturn map[string]any{\"text/html\": \"<b>\" + c.Name + \"</b>\"}, nil\n}\n" +
@@ -108,11 +112,7 @@ func TestInterpretedRenderer(t *testing.T) {
 // the MIMEBundle method of a cell's type, and fmt prints a cell's error type
 // through its Error method, as compiled Go would.
 func TestInterpretedRendererShown(t *testing.T) {
-	e, err := New(Options{Symbols: []interp.Exports{symbols.Symbols}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Shutdown(false)
+	e := newNotebookEngine(t)
 	out := &displayOut{}
 	r := execute(e, "type Card struct{ Name string }\n"+
 		"func (c Card) MIMEBundle() (map[string]any, map[string]any) {\n"+
@@ -152,11 +152,7 @@ func TestInterpretedRendererShown(t *testing.T) {
 // single-format methods (HTML, PNG, ...) renders through them, as the cell's
 // value and in display.Show, as compiled types do.
 func TestInterpretedFormats(t *testing.T) {
-	e, err := New(Options{Symbols: []interp.Exports{symbols.Symbols}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Shutdown(false)
+	e := newNotebookEngine(t)
 	decl := "type Badge struct{ N int }\n" +
 		"func (b Badge) HTML() string { return fmt.Sprintf(\"<i>%d</i>\", b.N) }\n" +
 		"func (b Badge) Latex() string { return fmt.Sprintf(\"$%d$\", b.N) }\n" +
@@ -205,11 +201,7 @@ func TestTimeitTimesTheRestOfTheCell(t *testing.T) {
 // nn.NewSequential next to the package's layers, their parameters are found
 // and trained, as for a PyTorch nn.Module subclass.
 func TestInterpretedModulesInSequential(t *testing.T) {
-	e, err := New(Options{Symbols: []interp.Exports{symbols.Symbols}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Shutdown(false)
+	e := newNotebookEngine(t)
 	for _, c := range []struct{ code, result string }{
 		{"type Affine struct{ W *tensor.Tensor }\nfunc (a *Affine) Forward(x *tensor.Tensor) *tensor.Tensor { return x.Mul(a.W) }\n" +
 			"type Scale struct{ K float32 }\nfunc (s Scale) Forward(x *tensor.Tensor) *tensor.Tensor { return x.Mul(s.K) }\n" +

@@ -3,28 +3,11 @@
 // page rendered as JSON (tests/test_browser.py makes the assertions).
 //
 //   node check.mjs http://127.0.0.1:PORT notebook.ipynb screenshot.png
-import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { openNotebook } from "./session.mjs";
 
 const [base, notebook, screenshot] = process.argv.slice(2);
-const profile = mkdtempSync(join(tmpdir(), "gonote-chromium-"));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  viewport: { width: 1200, height: 900 },
-});
+const { page, pageErrors: consoleErrors, close } = await openNotebook(base, notebook);
 try {
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  const consoleErrors = [];
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
-  await page.goto(`${base}/notebooks/${notebook}`);
-  await page.waitForFunction(
-    () => window.Jupyter?.notebook?.kernel?.is_connected() && Jupyter.notebook.kernel.info_reply?.status === "ok",
-    null, { timeout: 30000 });
   await page.evaluate(() => Jupyter.notebook.execute_all_cells());
   // Done when every code cell shows an execution count and the kernel is idle.
   await page.waitForFunction(() => {
@@ -45,6 +28,5 @@ try {
   report.pageErrors = consoleErrors;
   console.log(JSON.stringify(report));
 } finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }

@@ -5,28 +5,11 @@
 // assertions. check.mjs does the same for the rich-output notebook's counts.
 //
 //   node notebook.mjs http://127.0.0.1:PORT notebook.ipynb screenshot.png [timeout-ms]
-import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { openNotebook } from "./session.mjs";
 
 const [base, notebook, screenshot, timeout = "120000"] = process.argv.slice(2);
-const profile = mkdtempSync(join(tmpdir(), "gonote-chromium-"));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  viewport: { width: 1200, height: 900 },
-});
+const { page, pageErrors, close } = await openNotebook(base, notebook);
 try {
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  const pageErrors = [];
-  page.on("pageerror", (e) => pageErrors.push(String(e)));
-  await page.goto(`${base}/notebooks/${notebook}`);
-  await page.waitForFunction(
-    () => window.Jupyter?.notebook?.kernel?.is_connected() && Jupyter.notebook.kernel.info_reply?.status === "ok",
-    null, { timeout: 30000 });
   // Start from a clean page: the outputs committed with the notebook are not what we test.
   await page.evaluate(() => {
     Jupyter.notebook.clear_all_output();
@@ -68,6 +51,5 @@ try {
   report.pageErrors = pageErrors;
   console.log(JSON.stringify(report));
 } finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
