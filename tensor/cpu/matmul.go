@@ -11,32 +11,6 @@ import (
 	"gonote/tensor/backend"
 )
 
-// blasLayout says how to pass a rows×cols matrix with strides (sr, sc) to
-// BLAS: row-major as is (trans false) or as the transpose of a row-major
-// matrix (trans true), with leading dimension ld. ok is false when neither
-// works and the matrix must be copied.
-func blasLayout(rows, cols, sr, sc int) (trans bool, ld int, ok bool) {
-	if cols == 1 || sc == 1 {
-		ld = sr
-		if rows == 1 {
-			ld = cols
-		}
-		if ld >= max(1, cols) {
-			return false, ld, true
-		}
-	}
-	if rows == 1 || sr == 1 {
-		ld = sc
-		if cols == 1 {
-			ld = rows
-		}
-		if ld >= max(1, rows) {
-			return true, ld, true
-		}
-	}
-	return false, 0, false
-}
-
 // Matmul sets dst[i] = a[i] × b[i] for each batch i.
 func (CPU) Matmul(dst, a, b backend.View) {
 	defer keep(dst, a, b)
@@ -70,7 +44,7 @@ func operand[T float](s []T, off, rows, cols, sr, sc int) ([]T, blas.Transpose, 
 	if rows == 0 || cols == 0 {
 		return nil, blas.NoTrans, max(1, cols)
 	}
-	if tr, ld, ok := blasLayout(rows, cols, sr, sc); ok {
+	if tr, ld, ok := backend.BLASLayout(rows, cols, sr, sc); ok {
 		// The last element read is at (rows-1)*sr + (cols-1)*sc.
 		end := off + (rows-1)*sr + (cols-1)*sc + 1
 		if tr {

@@ -42,8 +42,8 @@ type Gemm struct {
 // copies it to a contiguous buffer first).
 func GemmArgs(dst, a, b backend.View) (g Gemm, ok bool) {
 	batch, m, k, n := a.Shape[0], a.Shape[1], a.Shape[2], b.Shape[2]
-	ta, lda, okA := layout(m, k, a.Strides[1], a.Strides[2])
-	tb, ldb, okB := layout(k, n, b.Strides[1], b.Strides[2])
+	ta, lda, okA := backend.BLASLayout(m, k, a.Strides[1], a.Strides[2])
+	tb, ldb, okB := backend.BLASLayout(k, n, b.Strides[1], b.Strides[2])
 	if !okA || !okB {
 		return g, false
 	}
@@ -53,31 +53,4 @@ func GemmArgs(dst, a, b backend.View) (g Gemm, ok bool) {
 		StrideB: int64(b.Strides[0]), StrideA: int64(a.Strides[0]), StrideC: int64(m * n),
 		OffB: int64(b.Offset), OffA: int64(a.Offset), OffC: int64(dst.Offset), Batch: batch,
 	}, true
-}
-
-// layout says how BLAS reads a row-major rows×cols matrix with strides
-// (sr, sc): as is (trans false) or as the transpose of a row-major matrix
-// (trans true), with leading dimension ld; the same rule as tensor/cpu's
-// blasLayout. A row-major matrix is a column-major one transposed, so
-// "as is" here is op N in the swapped column-major call.
-func layout(rows, cols, sr, sc int) (trans bool, ld int, ok bool) {
-	if cols == 1 || sc == 1 {
-		ld = sr
-		if rows == 1 {
-			ld = cols
-		}
-		if ld >= max(1, cols) {
-			return false, ld, true
-		}
-	}
-	if rows == 1 || sr == 1 {
-		ld = sc
-		if cols == 1 {
-			ld = rows
-		}
-		if ld >= max(1, rows) {
-			return true, ld, true
-		}
-	}
-	return false, 0, false
 }
