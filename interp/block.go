@@ -7,11 +7,11 @@ import (
 
 // Blocking operations of cells that an interrupt ends. yaegi can stop only
 // the whole session when a cell waits on a channel (see Engine.eval), so the
-// rewriter routes the channel operations of cells through select statements
-// that also wait on the interrupt (rewriter.chanStmts, selectStmt) or through
-// recv, and cells get a sync.WaitGroup whose Wait does the same. An
-// interrupt wakes every such wait; tick then stops the interrupted cell's
-// goroutine, and the others wait again.
+// rewriter (rewriter.chanStmts, selectStmt) gives selects a case that waits
+// on the interrupt and routes receives and sends through recv and send,
+// which wait on it too; and cells get a sync.WaitGroup whose Wait does the
+// same. An interrupt wakes every such wait; tick then stops the interrupted
+// cell's goroutine, and the others wait again.
 
 // intrChan returns the channel the next interrupt closes.
 func (e *Engine) intrChan() <-chan struct{} { return e.intr.current() }
@@ -73,8 +73,10 @@ type sendBuffer struct{ to, buf reflect.Value }
 // one value of its type, and returns what Send needs.
 func (e *Engine) sendBuffer(p any) *sendBuffer {
 	slot := reflect.ValueOf(p).Elem()
-	sb := &sendBuffer{to: slot, buf: reflect.MakeChan(reflect.ChanOf(reflect.BothDir, slot.Type().Elem()), 1)}
-	sb.to = reflect.ValueOf(slot.Interface()) // the channel itself, not the variable
+	sb := &sendBuffer{
+		to:  reflect.ValueOf(slot.Interface()), // the channel, not the variable
+		buf: reflect.MakeChan(reflect.ChanOf(reflect.BothDir, slot.Type().Elem()), 1),
+	}
 	slot.Set(sb.buf.Convert(slot.Type()))
 	return sb
 }
