@@ -371,6 +371,32 @@ func (s *Sequential) children() []NamedModule {
 	return out
 }
 
+// Parameters returns the model's parameters, like model.parameters(); the
+// package function [Parameters] does the same for any Module, also for
+// types declared in cells, which need not write these methods.
+func (s *Sequential) Parameters() []*tensor.Tensor { return Parameters(s) }
+
+// NamedParameters returns the parameters with their dotted names, like
+// model.named_parameters().
+func (s *Sequential) NamedParameters() []NamedTensor { return NamedParameters(s) }
+
+// Train puts the model in training mode (on defaults to true), like
+// model.train().
+func (s *Sequential) Train(on ...bool) { Train(s, on...) }
+
+// Eval puts the model in evaluation mode, like model.eval().
+func (s *Sequential) Eval() { Eval(s) }
+
+// ZeroGrad clears the parameters' gradients, like model.zero_grad().
+func (s *Sequential) ZeroGrad() { ZeroGrad(s) }
+
+// To moves the model to a device or dtype in place and returns it, like
+// model.to(device).
+func (s *Sequential) To(deviceOrDType any) *Sequential {
+	To(s, deviceOrDType)
+	return s
+}
+
 // String lists the layers, like PyTorch's module repr.
 func (s *Sequential) String() string {
 	var b strings.Builder

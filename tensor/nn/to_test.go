@@ -34,3 +34,28 @@ func TestToConvertsInPlace(t *testing.T) {
 		t.Fatal("To the device the model is on must change nothing")
 	}
 }
+
+// TestSequentialMethods: a Sequential answers PyTorch's module methods
+// itself, as the package functions do for any Module.
+func TestSequentialMethods(t *testing.T) {
+	m := NewSequential(NewLinear(3, 4), NewDropout(0.5), NewLinear(4, 2))
+	if got, want := len(m.Parameters()), 4; got != want || len(m.NamedParameters()) != want || m.NamedParameters()[0].Name != "0.weight" {
+		t.Fatalf("%d parameters, names %v", got, m.NamedParameters())
+	}
+	m.Eval()
+	x := tensor.Ones(2, 3)
+	if m.Forward(x).Eq(m.Forward(x)).All().Item() != 1 {
+		t.Error("Dropout still drops in eval mode")
+	}
+	m.Train()
+	m.Forward(x).Sum().Backward()
+	m.ZeroGrad()
+	for _, p := range m.Parameters() {
+		if p.Grad() != nil {
+			t.Fatal("ZeroGrad left a gradient")
+		}
+	}
+	if m.To(tensor.Float64) != m || m.Parameters()[0].DType() != tensor.Float64 {
+		t.Error("To did not convert in place")
+	}
+}
