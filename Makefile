@@ -5,10 +5,12 @@ BIN     := bin/gonote
 # The tests install their own kernelspec in a private Jupyter data dir (tests/harness.py).
 export GONOTE_BIN := $(CURDIR)/$(BIN)
 
-# Debian packages the tests and the demo need (Python comes from apt only).
+# Debian packages the tests and the demo need (Python comes from apt only; gcc and g++
+# for cgo: the kernel's early port binding, OpenBLAS and the CUDA kernels' CPU emulator).
 DEB_PACKAGES := jupyter-client python3-jupyter-client python3-jupyter-kernel-test \
 	python3-ipykernel python3-nbclient python3-nbformat jupyter-nbconvert jupyter-console \
-	jupyter-notebook chromium python3-torch python3-numpy python3-pil libopenblas-dev
+	jupyter-notebook chromium python3-torch python3-numpy python3-pil libopenblas-dev \
+	gcc g++
 
 # Matmul goes through OpenBLAS (opened with dlopen at the first product) when libopenblas-dev is
 # installed, else through gonum's pure-Go BLAS; `make BUILD_TAGS=` forces the latter.
