@@ -113,16 +113,17 @@ type Engine struct {
 	cancel  context.CancelFunc // cancels the running cell, for Shutdown
 	closed  bool
 
-	symMu    sync.RWMutex
-	imports  map[string]bool    // "name path" of imports done, to skip re-imports
-	pkgs     map[string]string  // package name in cells -> import path
-	names    map[string]string  // names declared by cells -> "var", "func", ...
-	funcs    map[string]cellRef // function name -> the cell that declared it
-	cells    []cellRef          // the cells run, see cellFile
-	generic  map[string]bool    // generic functions declared by cells
-	funcType map[string]string  // type of the variable holding a cell's function
-	declText map[string]string  // "type T", "method T.M" -> its declaration's text
-	varType  map[string]string  // variable -> its type's name, when its declaration shows it
+	symMu         sync.RWMutex
+	imports       map[string]bool    // "name path" of imports done, to skip re-imports
+	pkgs          map[string]string  // package name in cells -> import path
+	names         map[string]string  // names declared by cells -> "var", "func", ...
+	declaredTypes bool               // a cell declared a type (methodsPossible)
+	funcs         map[string]cellRef // function name -> the cell that declared it
+	cells         []cellRef          // the cells run, see cellFile
+	generic       map[string]bool    // generic functions declared by cells
+	funcType      map[string]string  // type of the variable holding a cell's function
+	declText      map[string]string  // "type T", "method T.M" -> its declaration's text
+	varType       map[string]string  // variable -> its type's name, when its declaration shows it
 
 	sites    sites         // where cells start goroutines, see rewrite.go
 	running  atomic.Bool   // a cell is running
@@ -253,6 +254,7 @@ func (e *Engine) reset() error {
 	e.funcType = map[string]string{}
 	e.declText = map[string]string{}
 	e.varType = map[string]string{}
+	e.declaredTypes = false
 	return nil
 }
 
@@ -599,6 +601,19 @@ func (e *Engine) addName(name, kind string) {
 	if name != "_" {
 		e.names[name] = kind
 	}
+	if kind == "type" {
+		e.declaredTypes = true
+	}
+}
+
+// methodsPossible says whether a value of the session can have methods that
+// only the interpreter can call: once a cell has declared a type. Until
+// then a cell's result needs no probing for MIMEBundle, Error or String,
+// which costs a trivial cell four compilations.
+func (e *Engine) methodsPossible() bool {
+	e.symMu.RLock()
+	defer e.symMu.RUnlock()
+	return e.declaredTypes
 }
 
 // resultExpr returns the expression of s whose value the cell shows: s must
@@ -707,9 +722,16 @@ func (e *Engine) evalResult(ctx context.Context, c *cell, s segment, x ast.Expr)
 		return nil, xerr, true
 	}
 	if len(names) == 1 {
-		v, _ := e.yi.Eval(names[0])
+		v, err := e.yi.Eval(names[0])
 		if b, ok := richBundle(v); ok {
 			return b, nil, true
+		}
+		if !e.methodsPossible() {
+			text, _ := formatValue(v) // what valueText gives without methods
+			if err != nil {
+				text = fmt.Sprintf("<value not available: %v>", err)
+			}
+			return &kernel.Bundle{Data: map[string]any{"text/plain": text}, Metadata: map[string]any{}}, nil, true
 		}
 		if b, ok := e.interpretedBundle(names[0], v); ok {
 			return b, nil, true
