@@ -1007,50 +1007,146 @@ func (e *Engine) exprType(x ast.Expr) reflect.Type {
 //     goroutines other than the interrupted cell's can see.
 //   - select {} waits for the interrupt only.
 //   - A send statement sends through gonote_rt.Send (see Engine.sendBuffer).
-//   - A receive statement (<-ch, v = <-ch, v, ok := <-ch) receives through
-//     gonote_rt.Recv, which keeps the type of v (see Engine.recv).
+//   - A receive that a statement evaluates before any call (<-ch, v, ok :=
+//     <-ch, fmt.Println(<-ch), if v := <-ch; ...) receives through
+//     gonote_rt.Recv before the statement, which keeps the type of v (see
+//     Engine.recv).
 //   - A range over a channel receives the same way at each iteration.
 //
-// A receive inside a larger expression, and sync.Mutex, are not covered;
-// they still need yaegi's interrupt.
+// A receive after a call in its statement (f(g(), <-ch)), in a loop's
+// condition, and sync.Mutex are not covered; they still need yaegi's
+// interrupt.
 
 // chanStmts rewrites the channel statements of a statement list.
 func (rw *rewriter) chanStmts(list []ast.Stmt) {
 	for _, st := range list {
+		if rw.comms[st] {
+			continue
+		}
 		switch st := st.(type) {
 		case *ast.ExprStmt:
-			if u, ok := st.X.(*ast.UnaryExpr); ok && u.Op == token.ARROW && !rw.comms[st] {
-				rw.recvStmt(st, u)
-			}
+			rw.hoistRecvs(st, st.X)
 		case *ast.AssignStmt:
-			if len(st.Rhs) == 1 && len(st.Lhs) <= 2 && !rw.comms[st] {
-				if u, ok := st.Rhs[0].(*ast.UnaryExpr); ok && u.Op == token.ARROW {
-					rw.recvStmt(st, u)
-				}
-			}
+			rw.hoistRecvs(st, nodes(append(st.Lhs[:len(st.Lhs):len(st.Lhs)], st.Rhs...))...)
+		case *ast.ReturnStmt:
+			rw.hoistRecvs(st, nodes(st.Results)...)
+		case *ast.IfStmt:
+			rw.hoistRecvs(st, st.Init, st.Cond)
+		case *ast.SwitchStmt:
+			rw.hoistRecvs(st, st.Init, st.Tag)
 		case *ast.SendStmt:
-			if !rw.comms[st] {
-				c, b := rw.tmp("gonote_sc"), rw.tmp("gonote_sb")
-				rw.insertStmts(st.Pos(), fmt.Sprintf("%s := %s; %s := %s.SendBuffer(&%[1]s); ", c, rw.text(st.Chan), b, rtName))
-				rw.replace(st.Chan.Pos(), st.Chan.End(), c)
-				rw.insert(st.End(), fmt.Sprintf("; %s.Send(%s); %s = nil", rtName, b, c))
-			}
+			c, b := rw.tmp("gonote_sc"), rw.tmp("gonote_sb")
+			rw.insertStmts(st.Pos(), fmt.Sprintf("%s := %s; %s := %s.SendBuffer(&%[1]s); ", c, rw.text(st.Chan), b, rtName))
+			rw.replace(st.Chan.Pos(), st.Chan.End(), c)
+			rw.insert(st.End(), fmt.Sprintf("; %s.Send(%s); %s = nil", rtName, b, c))
 		}
 	}
 }
 
-// recvStmt makes the receive of statement st (an expression statement or an
-// assignment of one receive) go through Recv.
-func (rw *rewriter) recvStmt(st ast.Stmt, u *ast.UnaryExpr) {
+// hoistRecvs makes the receives that statement st evaluates first, in the
+// given parts (as an if's Init and Cond), go through Recv before st: v, ok
+// := <-ch, fmt.Println(<-ch), x := <-a + <-b, if v := <-ch; v > 0. It takes
+// receives in the order Go evaluates them and stops at the first call or
+// && and ||, so that hoisting changes no order and runs no receive that
+// would not run.
+func (rw *rewriter) hoistRecvs(st ast.Stmt, parts ...ast.Node) {
+	for _, p := range parts {
+		if p == nil || reflect.ValueOf(p).IsNil() {
+			continue
+		}
+		if rw.hoistUntilCall(st, p) {
+			return
+		}
+	}
+}
+
+// hoistUntilCall hoists the receives of x that come before any call (or
+// && or ||) and reports whether it met one.
+func (rw *rewriter) hoistUntilCall(st ast.Stmt, x ast.Node) (stop bool) {
+	ast.Inspect(x, func(n ast.Node) bool {
+		if stop {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			// The function and the arguments are evaluated before the call.
+			if !containsCall(n.Fun) {
+				for _, a := range n.Args {
+					if rw.hoistUntilCall(st, a) {
+						break
+					}
+				}
+			}
+			stop = true
+			return false
+		case *ast.BinaryExpr:
+			if n.Op == token.LAND || n.Op == token.LOR {
+				rw.hoistUntilCall(st, n.X)
+				stop = true
+				return false
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				rw.hoistRecv(st, n)
+				return false
+			}
+		}
+		return true
+	})
+	return stop
+}
+
+func nodes(xs []ast.Expr) []ast.Node {
+	ns := make([]ast.Node, len(xs))
+	for i, x := range xs {
+		ns[i] = x
+	}
+	return ns
+}
+
+// containsCall says whether x calls something.
+func containsCall(x ast.Node) bool {
+	found := false
+	ast.Inspect(x, func(n ast.Node) bool {
+		_, call := n.(*ast.CallExpr)
+		found = found || call
+		return !found
+	})
+	return found
+}
+
+// hoistRecv receives u's channel through Recv before statement st and puts
+// the received value in u's place. As the one value of a two-value
+// definition or assignment (v, ok := <-ch), u also gives ok.
+func (rw *rewriter) hoistRecv(st ast.Stmt, u *ast.UnaryExpr) {
 	c, k := rw.tmp("gonote_rc"), rw.tmp("gonote_rk")
 	rw.insertStmts(st.Pos(), fmt.Sprintf("%s := %s; %s := %s.Recv(&%[1]s); _ = %[3]s; ", c, rw.text(u.X), k, rtName))
 	rw.replace(u.X.Pos(), u.X.End(), c)
-	if as, ok := st.(*ast.AssignStmt); ok && len(as.Lhs) == 2 {
+	if as := rw.commaOK(st, u); as {
 		// (<-c), k: yaegi assigns a wrong second value for <-c, k.
 		rw.insertBefore(u.Pos(), "(")
 		rw.insert(u.End(), "), "+k)
 	}
-	rw.insert(st.End(), fmt.Sprintf("; %s = nil", c))
+	if _, ret := st.(*ast.ReturnStmt); !ret {
+		rw.insert(st.End(), fmt.Sprintf("; %s = nil", c))
+	}
+}
+
+// commaOK says whether u is the one value of a two-value assignment: st
+// itself or an if's or switch's init.
+func (rw *rewriter) commaOK(st ast.Stmt, u *ast.UnaryExpr) bool {
+	var as *ast.AssignStmt
+	switch st := st.(type) {
+	case *ast.AssignStmt:
+		as = st
+	case *ast.IfStmt:
+		as, _ = st.Init.(*ast.AssignStmt)
+	case *ast.SwitchStmt:
+		as, _ = st.Init.(*ast.AssignStmt)
+	}
+	return as != nil && len(as.Lhs) == 2 && len(as.Rhs) == 1 && as.Rhs[0] == ast.Expr(u)
 }
 
 // selectStmt lets an interrupt end a select that would block.

@@ -185,6 +185,8 @@ func TestCellSemantics(t *testing.T) {
 			{code: "for range make(chan int) {\n}", err: "Interrupted", interrupt: 50 * time.Millisecond},
 			{code: "func wait(c chan int) int {\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\t}\n}\nwait(nil)", err: "Interrupted", interrupt: 50 * time.Millisecond},
 			{code: "select {}", err: "Interrupted", interrupt: 50 * time.Millisecond},
+			{code: "fmt.Println(<-make(chan int))", err: "Interrupted", interrupt: 50 * time.Millisecond},
+			{code: "func first(c chan int) int {\n\treturn <-c + 1\n}\nfirst(nil)", err: "Interrupted", interrupt: 50 * time.Millisecond},
 			{code: "a := ticks.Load()\ntime.Sleep(50 * time.Millisecond)\nticks.Load() > a", result: "true"},
 		}, true},
 		{"ChannelStatementsKeepGoSemantics", []step{
@@ -194,6 +196,10 @@ func TestCellSemantics(t *testing.T) {
 			{code: "words := make(chan string)\ngo func() {\n\tfor _, w := range []string{\"a\", \"b\"} {\n\t\twords <- w\n\t}\n\tclose(words)\n}()\nall := \"\"\nfor w := range words {\n\tall += w\n}\nall", result: `"ab"`},
 			// yaegi sends k for w.n + k from a select case; gonote evaluates it first.
 			{code: "type W struct{ n int }\nw := &W{5}\ndone := make(chan int, 1)\nfunc put(k int) {\n\tselect {\n\tcase done <- w.n + k:\n\t}\n}\nput(2)\n<-done", result: "7"},
+			{code: "a, b := make(chan int, 1), make(chan int, 1)\na <- 2\nb <- 3\nfmt.Println(<-a * <-b)", stdout: "6\n"},
+			{code: "a <- 4\nif v, ok := <-a; ok {\n\tfmt.Println(v, ok)\n}", stdout: "4 true\n"},
+			// The right operand of && runs only when the left is true: not hoisted.
+			{code: "never := make(chan bool)\nif false && <-never {\n}\nfmt.Println(\"not blocked\")", stdout: "not blocked\n"},
 			{code: "seen := 0\nfor i := range 3 {\n\tc := make(chan int, 1)\n\tc <- i\n\tselect {\n\tcase x := <-c:\n\t\tif x == 1 {\n\t\t\tcontinue\n\t\t}\n\t\tseen += x + 1\n\t}\n}\nseen", result: "4"},
 		}, true},
 		// yaegi v0.16.1 fails on both at the top level of a cell.

@@ -561,7 +561,7 @@ class CellSafetyTest(FreshKernel):
         self.run_ok("var ticks atomic.Int64\ngo func() { for { ticks.Add(1); time.Sleep(time.Millisecond) } }()")
         for code in ("time.Sleep(time.Hour)", "<-make(chan int)", "v := <-make(chan string)\n_ = v",
                      "make(chan int) <- 1", "var wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()",
-                     "for range make(chan int) {}", "select {}"):
+                     "for range make(chan int) {}", "select {}", "fmt.Println(<-make(chan int))"):
             with self.subTest(code=code):
                 reply, elapsed = self.interrupt_running(code)
                 self.assertEqual(reply["content"]["status"], "error")
