@@ -402,8 +402,62 @@ func solve(A, B *Tensor) *Tensor {
 // S (k = min(m, n) values) is descending, U is m×m and Vh n×n when
 // fullMatrices is true, m×k and k×n otherwise. Singular vectors are only
 // determined up to sign, so they may differ from PyTorch's by a sign.
+//
+// Gradients flow through U, S and Vh of the reduced decomposition
+// (fullMatrices false), as in PyTorch; they are not defined when singular
+// values repeat.
 func (t *Tensor) SVD(fullMatrices bool) (U, S, Vh *Tensor) {
-	noDerivative("linalg_svd", t)
+	if fullMatrices {
+		noDerivative("linalg_svd", t) // PyTorch too differentiates the reduced one only
+	}
+	u, s, vh := t.plain().svd(fullMatrices)
+	if !needsGrad(t) {
+		return u, s, vh
+	}
+	m, n, k := u.shape[0], vh.shape[1], s.shape[0]
+	packed := Cat([]*Tensor{u.Flatten(), s, vh.Flatten()}, 0)
+	packed = record("LinalgSvdBackward0", packed, []*Tensor{t}, func(g *Tensor) []*Tensor {
+		gu := g.Narrow(0, 0, m*k).Reshape(m, k)
+		gs := g.Narrow(0, m*k, k)
+		gv := g.Narrow(0, m*k+k, k*n).Reshape(k, n).Transpose(0, 1)
+		return []*Tensor{svdBackward(gu, gs, gv, u, s, vh.Transpose(0, 1))}
+	}, u, s, vh)
+	return packed.Narrow(0, 0, m*k).Reshape(m, k), packed.Narrow(0, m*k, k), packed.Narrow(0, m*k+k, k*n).Reshape(k, n)
+}
+
+// svdBackward is PyTorch's svd_backward for real A = U·diag(S)·Vᵀ (m×n,
+// k = min(m, n)) with the gradients gU, gS, gV of U, S and V:
+//
+//	gA = U [(skew(UᵀgU)/E)·S + S·(skew(VᵀgV)/E) + diag(gS)] Vᵀ
+//	     + (I − UUᵀ) gU S⁻¹ Vᵀ + U S⁻¹ gVᵀ (I − VVᵀ)
+//
+// with skew(X) = X − Xᵀ and E_jk = S_k² − S_j² (1 on the diagonal).
+func svdBackward(gu, gs, gv, u, s, v *Tensor) *Tensor {
+	k := s.shape[0]
+	eye := Eye(k).To(s.dtype)
+	s2 := s.Mul(s)
+	e := s2.Unsqueeze(0).Sub(s2.Unsqueeze(1)).Add(eye)
+	ut, vt := u.Transpose(0, 1), v.Transpose(0, 1)
+	skew := func(x *Tensor) *Tensor { return x.Sub(x.Transpose(0, 1)) }
+	inner := skew(ut.Matmul(gu)).Div(e).Mul(s.Unsqueeze(0)).
+		Add(skew(vt.Matmul(gv)).Div(e).Mul(s.Unsqueeze(1))).
+		Add(eye.Mul(gs.Unsqueeze(0)))
+	ga := u.Matmul(inner).Matmul(vt)
+	sinv := Ones(k).To(s.dtype).Div(s).Unsqueeze(0) // scales columns
+	// (I − UUᵀ) gU S⁻¹ Vᵀ, when U does not span all of ℝᵐ (m > k).
+	if u.shape[0] > k {
+		proj := gu.Sub(u.Matmul(ut.Matmul(gu)))
+		ga = ga.Add(proj.Mul(sinv).Matmul(vt))
+	}
+	// U S⁻¹ gVᵀ (I − VVᵀ), when n > k.
+	if v.shape[0] > k {
+		proj := gv.Sub(v.Matmul(vt.Matmul(gv)))
+		ga = ga.Add(u.Mul(sinv).Matmul(proj.Transpose(0, 1)))
+	}
+	return ga
+}
+
+func (t *Tensor) svd(fullMatrices bool) (U, S, Vh *Tensor) {
 	const op = "linalg.svd"
 	if t.Dim() != 2 {
 		fail(RuntimeError, op, "%s: gonote decomposes one matrix at a time: expected a 2-D tensor, but got shape %s", op, shapeString(t.shape))
@@ -440,8 +494,32 @@ func (t *Tensor) SVD(fullMatrices bool) (U, S, Vh *Tensor) {
 // of vectors) of a symmetric 2-D float matrix, like torch.linalg.eigh
 // (which reads the lower triangle; gonum reads the upper one, which is the
 // same for a symmetric input). Eigenvectors are only determined up to sign.
+//
+// Gradients flow through both, as in PyTorch (not defined when eigenvalues
+// repeat); the input's gradient is symmetric.
 func (t *Tensor) Eigh() (values, vectors *Tensor) {
-	noDerivative("linalg_eigh", t)
+	l, v := t.plain().eigh()
+	if !needsGrad(t) {
+		return l, v
+	}
+	n := l.shape[0]
+	packed := Cat([]*Tensor{l, v.Flatten()}, 0)
+	packed = record("LinalgEighBackward0", packed, []*Tensor{t}, func(g *Tensor) []*Tensor {
+		gl, gv := g.Narrow(0, 0, n), g.Narrow(0, n, n*n).Reshape(n, n)
+		// PyTorch's linalg_eig_backward for a symmetric input:
+		// gA = V (skew(VᵀgV)/2 / E + diag(gL)) Vᵀ, E_ij = L_j − L_i.
+		eye := Eye(n).To(l.dtype)
+		vt := v.Transpose(0, 1)
+		x := vt.Matmul(gv)
+		x = x.Sub(x.Transpose(0, 1)).Mul(0.5)
+		e := l.Unsqueeze(0).Sub(l.Unsqueeze(1)).Add(eye)
+		r := x.Div(e).Mul(eye.Neg().Add(1)).Add(eye.Mul(gl.Unsqueeze(0)))
+		return []*Tensor{v.Matmul(r).Matmul(vt)}
+	}, l, v)
+	return packed.Narrow(0, 0, n), packed.Narrow(0, n, n*n).Reshape(n, n)
+}
+
+func (t *Tensor) eigh() (values, vectors *Tensor) {
 	const op = "linalg.eigh"
 	if t.Dim() != 2 {
 		fail(RuntimeError, op, "%s: gonote decomposes one matrix at a time: expected a 2-D tensor, but got shape %s", op, shapeString(t.shape))
