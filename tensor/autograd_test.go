@@ -142,6 +142,12 @@ var gradCases = []gradCase{
 	}},
 	// Singular and eigen vectors are determined up to sign: the checks use
 	// their squares, which are not.
+	{name: "clamp_tensor_bounds", shapes: [][]int{{3, 4}, {4}, {3, 1}}, f: func(x []*Tensor) *Tensor {
+		return x[0].Clamp(x[1], x[2])
+	}},
+	{name: "clamp_tensor_min", shapes: [][]int{{3, 4}, {4}}, f: func(x []*Tensor) *Tensor {
+		return x[0].Clamp(x[1], nil).Mul(x[0])
+	}},
 	{name: "svd_tall", shapes: [][]int{{4, 3}}, f: svdParts},
 	{name: "svd_wide", shapes: [][]int{{2, 4}}, f: svdParts},
 	{name: "eigh", shapes: [][]int{{4, 4}}, f: func(x []*Tensor) *Tensor {

@@ -295,29 +295,46 @@ func (t *Tensor) Clamp(min, max any) *Tensor {
 		ops = append(ops, max)
 	}
 	dt := resultType("clamp", append([]any{t}, ops...)...)
-	for _, b := range ops {
-		if bt, ok := b.(*Tensor); ok {
-			noDerivative("clamp", bt)
-		}
-	}
+	minT, _ := min.(*Tensor)
+	maxT, _ := max.(*Tensor)
 	x := t.toDType(dt)
 	r := x.plain()
 	inside := OnesLike(r).toDType(Bool)
+	var lo, hi *Tensor
 	if min != nil {
-		lo := operand("clamp", min, dt, t.Device()).plain()
+		lo = operand("clamp", min, dt, t.Device()).plain()
 		r = r.Maximum(lo)
 		inside = inside.LogicalAnd(x.plain().Ge(lo))
 	}
 	if max != nil {
-		hi := operand("clamp", max, dt, t.Device()).plain()
+		hi = operand("clamp", max, dt, t.Device()).plain()
 		r = r.Minimum(hi)
 		inside = inside.LogicalAnd(x.plain().Le(hi))
 	}
 	if !r.dtype.IsFloat() {
 		return r
 	}
-	return record("ClampBackward1", r, []*Tensor{x}, func(g *Tensor) []*Tensor {
-		return []*Tensor{g.Mul(inside.toDType(g.dtype))}
+	// As PyTorch's clamp_backward_min_max: x gets the gradient where it is
+	// within the bounds, ties included; a tensor bound where it is the
+	// result (max also wherever it is below min).
+	return record("ClampBackward1", r, []*Tensor{x, minT, maxT}, func(g *Tensor) []*Tensor {
+		out := []*Tensor{g.Mul(inside.toDType(g.dtype)), nil, nil}
+		xp := x.plain()
+		if wants(minT) {
+			pred := xp.Lt(lo)
+			if hi != nil {
+				pred = pred.LogicalAnd(lo.Lt(hi))
+			}
+			out[1] = sumToShape(g.Mul(pred.toDType(g.dtype)), minT.shape)
+		}
+		if wants(maxT) {
+			pred := xp.Gt(hi)
+			if lo != nil {
+				pred = pred.LogicalOr(lo.Gt(hi))
+			}
+			out[2] = sumToShape(g.Mul(pred.toDType(g.dtype)), maxT.shape)
+		}
+		return out
 	})
 }
 
