@@ -148,17 +148,21 @@ var gradCases = []gradCase{
 	{name: "clamp_tensor_min", shapes: [][]int{{3, 4}, {4}}, f: func(x []*Tensor) *Tensor {
 		return x[0].Clamp(x[1], nil).Mul(x[0])
 	}},
-	{name: "svd_tall", shapes: [][]int{{4, 3}}, f: svdParts},
-	{name: "svd_wide", shapes: [][]int{{2, 4}}, f: svdParts},
+	{name: "svd_tall", shapes: [][]int{{4, 3}}, f: svdParts(false)},
+	{name: "svd_wide", shapes: [][]int{{2, 4}}, f: svdParts(false)},
+	{name: "svd_square_full", shapes: [][]int{{3, 3}}, f: svdParts(true)}, // full is reduced for a square one
 	{name: "eigh", shapes: [][]int{{4, 4}}, f: func(x []*Tensor) *Tensor {
 		l, v := x[0].Add(x[0].T()).Mul(0.5).Eigh()
 		return Cat([]*Tensor{l, v.Mul(v).Flatten()}, 0)
 	}},
 }
 
-func svdParts(x []*Tensor) *Tensor {
-	u, s, vh := x[0].SVD(false)
-	return Cat([]*Tensor{s, u.Mul(u).Flatten(), vh.Mul(vh).Flatten()}, 0)
+// svdParts returns S and the squares of U and Vh of x[0]'s SVD.
+func svdParts(full bool) func(x []*Tensor) *Tensor {
+	return func(x []*Tensor) *Tensor {
+		u, s, vh := x[0].SVD(full)
+		return Cat([]*Tensor{s, u.Mul(u).Flatten(), vh.Mul(vh).Flatten()}, 0)
+	}
 }
 
 // inputsFor returns fresh float64 leaves for a case, seeded by its index.
@@ -346,7 +350,7 @@ func TestAutogradErrors(t *testing.T) {
 			a := New([]float32{1}).RequiresGrad_()
 			Grad([]*Tensor{x.Sum()}, []*Tensor{a}, nil, BackwardOptions{})
 		}, "One of the differentiated Tensors appears to not have been used in the graph."},
-		{"no derivative full svd", func() { x.View(1, 3).SVD(true) }, "the derivative for 'linalg_svd' is not implemented."},
+		{"full svd", func() { x.View(1, 3).SVD(true) }, "the derivative of linalg.svd with full_matrices=True is only defined for square matrices: use full_matrices=False"},
 	}
 	for _, c := range cases {
 		err := Catch(c.fn)

@@ -403,12 +403,13 @@ func solve(A, B *Tensor) *Tensor {
 // fullMatrices is true, m×k and k×n otherwise. Singular vectors are only
 // determined up to sign, so they may differ from PyTorch's by a sign.
 //
-// Gradients flow through U, S and Vh of the reduced decomposition
-// (fullMatrices false), as in PyTorch; they are not defined when singular
-// values repeat.
+// Gradients flow through U, S and Vh of the reduced decomposition (or the
+// full one of a square matrix, the same), as in PyTorch; they are not
+// defined when singular values repeat.
 func (t *Tensor) SVD(fullMatrices bool) (U, S, Vh *Tensor) {
-	if fullMatrices {
-		noDerivative("linalg_svd", t) // PyTorch too differentiates the reduced one only
+	if fullMatrices && t.Dim() == 2 && t.shape[0] != t.shape[1] && needsGrad(t) {
+		// As in PyTorch: the extra columns of U or rows of Vh are arbitrary.
+		fail(RuntimeError, "linalg_svd", "linalg_svd_backward: the derivative of linalg.svd with full_matrices=True is only defined for square matrices: use full_matrices=False")
 	}
 	u, s, vh := t.plain().svd(fullMatrices)
 	if !needsGrad(t) {
