@@ -171,10 +171,11 @@ func (e *Engine) formatBundle(name string) (*kernel.Bundle, bool) {
 		}
 		switch x := r.Interface().(type) {
 		case []byte:
-			data, metadata := display.Bundle(display.PNG(x))
+			var img display.Renderer = display.PNG(x)
 			if f.mime == "image/jpeg" {
-				data, metadata = display.Bundle(display.JPEG(x))
+				img = display.JPEG(x)
 			}
+			data, metadata := img.MIMEBundle()
 			b.Data[f.mime] = data[f.mime]
 			for k, v := range metadata {
 				b.Metadata[k] = v
