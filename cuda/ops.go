@@ -16,7 +16,7 @@ import (
 // Backend implements backend.Backend on CUDA devices. Its zero value is
 // ready to use; package cuda registers one as device type "cuda". The
 // primitives are package ops's, run on the device's worker.
-type Backend struct{}
+type Backend struct{ ops.Primitives }
 
 var (
 	_ backend.Backend        = Backend{}
@@ -26,54 +26,6 @@ var (
 )
 
 func init() { backend.Register("cuda", Backend{}) }
-
-// Unary sets dst = op(src).
-func (Backend) Unary(op backend.UnaryOp, dst, src backend.View) { ops.Unary(op, dst, src) }
-
-// Binary sets dst = op(a, b).
-func (Backend) Binary(op backend.BinaryOp, dst, a, b backend.View) { ops.Binary(op, dst, a, b) }
-
-// Where sets dst = cond ? a : b.
-func (Backend) Where(dst, cond, a, b backend.View) { ops.Where(dst, cond, a, b) }
-
-// Copy sets dst = src, converting the dtype as tensor/cpu does.
-func (Backend) Copy(dst, src backend.View) { ops.Copy(dst, src) }
-
-// Reduce reduces src over axes into dst.
-func (Backend) Reduce(op backend.ReduceOp, dst, src backend.View, axes []int) {
-	ops.Reduce(op, dst, src, axes)
-}
-
-// ArgReduce writes the extreme values of src along axis and their first
-// indices.
-func (Backend) ArgReduce(op backend.ReduceOp, values, indices, src backend.View, axis int) {
-	ops.ArgReduce(op, values, indices, src, axis)
-}
-
-// Scan writes running sums or products of src along axis to dst.
-func (Backend) Scan(op backend.ScanOp, dst, src backend.View, axis int) { ops.Scan(op, dst, src, axis) }
-
-// Sort sorts src along axis into values and the source positions into
-// indices, stably, NaN last (first when descending).
-func (Backend) Sort(values, indices, src backend.View, axis int, descending bool) {
-	ops.Sort(values, indices, src, axis, descending)
-}
-
-// Gather sets dst[p] = src[p with axis replaced by index[p]].
-func (Backend) Gather(dst, src, index backend.View, axis int) (int64, bool) {
-	return ops.Gather(dst, src, index, axis)
-}
-
-// Scatter writes (or adds) src into dst at the positions index gives; with
-// repeated indices and no accumulation the last position wins.
-func (Backend) Scatter(dst, src, index backend.View, axis int, accumulate bool) (int64, bool) {
-	return ops.Scatter(dst, src, index, axis, accumulate)
-}
-
-// Random fills the contiguous view dst from dist.
-func (Backend) Random(dst backend.View, dist backend.Distribution, a, b float64, seed uint64) {
-	ops.Random(dst, dist, a, b, seed)
-}
 
 // Matmul sets dst[i] = a[i] × b[i]: cuBLAS for floats when it loads, else
 // gonote's tiled kernel.

@@ -129,7 +129,7 @@ func (queue) Read(dst unsafe.Pointer, src uint64, n int64) {
 }
 
 // Backend implements backend.Backend on the emulator.
-type Backend struct{}
+type Backend struct{ ops.Primitives }
 
 var _ backend.Backend = Backend{}
 
@@ -174,29 +174,3 @@ func (Backend) Download(dst any, src backend.Buffer) {
 
 // DeviceCount returns 1.
 func (Backend) DeviceCount() int { return 1 }
-
-// Unary, Binary, ... are package ops's.
-func (Backend) Unary(op backend.UnaryOp, dst, src backend.View)    { ops.Unary(op, dst, src) }
-func (Backend) Binary(op backend.BinaryOp, dst, a, b backend.View) { ops.Binary(op, dst, a, b) }
-func (Backend) Where(dst, cond, a, b backend.View)                 { ops.Where(dst, cond, a, b) }
-func (Backend) Copy(dst, src backend.View)                         { ops.Copy(dst, src) }
-func (Backend) Reduce(op backend.ReduceOp, dst, src backend.View, axes []int) {
-	ops.Reduce(op, dst, src, axes)
-}
-func (Backend) ArgReduce(op backend.ReduceOp, values, indices, src backend.View, axis int) {
-	ops.ArgReduce(op, values, indices, src, axis)
-}
-func (Backend) Scan(op backend.ScanOp, dst, src backend.View, axis int) { ops.Scan(op, dst, src, axis) }
-func (Backend) Sort(values, indices, src backend.View, axis int, desc bool) {
-	ops.Sort(values, indices, src, axis, desc)
-}
-func (Backend) Gather(dst, src, index backend.View, axis int) (int64, bool) {
-	return ops.Gather(dst, src, index, axis)
-}
-func (Backend) Scatter(dst, src, index backend.View, axis int, acc bool) (int64, bool) {
-	return ops.Scatter(dst, src, index, axis, acc)
-}
-func (Backend) Matmul(dst, a, b backend.View) { ops.Matmul(dst, a, b) }
-func (Backend) Random(dst backend.View, dist backend.Distribution, a, b float64, seed uint64) {
-	ops.Random(dst, dist, a, b, seed)
-}
