@@ -1313,14 +1313,10 @@ func (rw *rewriter) tmp(prefix string) string {
 // The values keep their Go types.
 func (rw *rewriter) compiledComposites(list []ast.Stmt) {
 	convert := func(x ast.Expr) {
-		t := rw.e.exprType(x)
-		if t == nil || t.Name() != "" || t.Kind() != reflect.Slice && t.Kind() != reflect.Map && t.Kind() != reflect.Array {
-			return
-		}
-		if text, ok := rw.e.typeText(t); ok {
-			rw.insertBefore(x.Pos(), text+"(")
-			rw.insert(x.End(), ")")
-		}
+		rw.convertToOwnType(x, func(t reflect.Type) bool {
+			k := t.Kind()
+			return t.Name() == "" && (k == reflect.Slice || k == reflect.Map || k == reflect.Array)
+		})
 	}
 	for _, st := range list {
 		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE && len(as.Lhs) == len(as.Rhs) {
@@ -1427,10 +1423,20 @@ func (rw *rewriter) spreadPackageVar(call *ast.CallExpr) {
 	if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Obj != nil || !rw.e.isPackage(pkg.Name) {
 		return
 	}
-	if t := rw.e.exprType(sel); t != nil && t.Kind() == reflect.Slice {
-		if text, ok := rw.e.typeText(t); ok {
-			rw.insertBefore(sel.Pos(), text+"(")
-			rw.insert(sel.End(), ")")
-		}
+	rw.convertToOwnType(sel, func(t reflect.Type) bool { return t.Kind() == reflect.Slice })
+}
+
+// convertToOwnType wraps x, whose type the session knows (see exprType), in
+// a conversion to that type written out, when want accepts the type and the
+// cell can spell it: how the rewriter hands yaegi a value it would
+// otherwise mishandle, without changing its Go type.
+func (rw *rewriter) convertToOwnType(x ast.Expr, want func(reflect.Type) bool) {
+	t := rw.e.exprType(x)
+	if t == nil || !want(t) {
+		return
+	}
+	if text, ok := rw.e.typeText(t); ok {
+		rw.insertBefore(x.Pos(), text+"(")
+		rw.insert(x.End(), ")")
 	}
 }
