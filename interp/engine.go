@@ -56,6 +56,7 @@ import (
 	"image"
 	"io"
 	"log"
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
@@ -125,6 +126,11 @@ type Engine struct {
 	funcType      map[string]string  // type of the variable holding a cell's function
 	declText      map[string]string  // "type T", "method T.M" -> its declaration's text
 	varType       map[string]string  // variable -> its type's name, when its declaration shows it
+	overrides     map[string]override // changes of types and method signatures, see rebuild
+	sessionStart  int                 // e.cells index of the session's first cell (after %reset)
+	replay        map[string]override // e.overrides while the session is rebuilt, else nil
+	replayLast    map[string]int      // function ("f") or method ("T.M") -> the last cell declaring it, in a rebuild
+	replaySeq     int                 // the cell a rebuild runs again
 
 	sites    sites         // where cells start goroutines, see rewrite.go
 	running  atomic.Bool   // a cell is running
@@ -153,6 +159,8 @@ type cellRef struct {
 	lines []string
 	line  int
 	spans []funcSpan // functions declared, in cells
+	code  string     // for rebuild
+	ran   int        // segments that ran without error
 }
 
 // New returns an Engine. The interpreter is created in the background (it
@@ -171,6 +179,7 @@ func New(opts Options) (*Engine, error) {
 		declText: map[string]string{},
 		varType:  map[string]string{},
 	}
+	e.overrides = map[string]override{}
 	e.cap = capturing()
 	if e.log = opts.Log; e.log == nil {
 		e.log = log.New(io.Discard, "", 0)
@@ -244,18 +253,11 @@ func (e *Engine) reset() error {
 	if err != nil {
 		return err
 	}
-	e.yi = yi
 	e.symMu.Lock()
 	defer e.symMu.Unlock()
-	e.imports = map[string]bool{}
-	e.pkgs = map[string]string{}
-	e.names = map[string]string{}
-	e.funcs = map[string]cellRef{}
-	e.generic = map[string]bool{}
-	e.funcType = map[string]string{}
-	e.declText = map[string]string{}
-	e.varType = map[string]string{}
-	e.declaredTypes = false
+	e.setSession(session{yi: yi})
+	e.overrides = map[string]override{}
+	e.sessionStart = len(e.cells)
 	return nil
 }
 
@@ -347,17 +349,39 @@ func (e *Engine) run(ctx context.Context, code string, count int) (*kernel.Bundl
 	}
 	e.symMu.Lock()
 	seq := len(e.cells)
-	e.cells = append(e.cells, cellRef{count: count, lines: c.lines})
+	e.cells = append(e.cells, cellRef{count: count, lines: c.lines, code: code})
 	e.symMu.Unlock()
+	return e.runCell(ctx, c, seq, count, false)
+}
+
+// runCell runs cell c, number seq of e.cells. While the session is rebuilt
+// (e.replay), it runs only the segments that ran before, and compiles
+// statements and variable declarations without running them.
+func (e *Engine) runCell(ctx context.Context, c *cell, seq, count int, rebuilt bool) (*kernel.Bundle, *kernel.ExecError) {
 	for _, path := range e.implicitImports(c) {
 		if xerr := e.importImplicitly(ctx, c, path); xerr != nil {
 			return nil, xerr
 		}
 	}
 	// After the implicit imports: rewriting asks the types of package members.
-	if err := e.rewrite(c, count); err != nil {
+	changes, err := e.rewrite(c, count)
+	if err != nil {
 		return nil, compileError(c, err)
 	}
+	if len(changes) > 0 {
+		if rebuilt {
+			return nil, internalError(fmt.Errorf("the rebuilt session still differs from the cell in %s", slices.Sorted(maps.Keys(changes))))
+		}
+		if xerr := e.rebuild(ctx, seq, changes); xerr != nil {
+			return nil, xerr
+		}
+		fresh, _ := parseCell(c.src) // without the edits made for the old session
+		return e.runCell(ctx, fresh, seq, count, true)
+	}
+	replaying := e.replay != nil
+	e.symMu.RLock()
+	ran := e.cells[seq].ran // what a rebuild runs again
+	e.symMu.RUnlock()
 	var spans []funcSpan
 	for _, s := range c.segs {
 		for _, p := range s.post {
@@ -369,15 +393,30 @@ func (e *Engine) run(ctx context.Context, code string, count int) (*kernel.Bundl
 	e.symMu.Unlock()
 	inCellFile := map[string]bool{} // package names imported in the file cellFile(seq)
 	for i, s := range c.segs {
+		if replaying && i >= ran {
+			break
+		}
 		if s.kind == segImport {
 			if xerr := e.runImports(ctx, c, s); xerr != nil {
 				return nil, xerr
+			}
+			e.ran(seq, i)
+			continue
+		}
+		if replaying && s.kind == segStmt {
+			// A statement that no longer compiles is left out; the
+			// variables it declared are gone (see carryValues).
+			if e.compile(c.yaegiSource(s)) == nil {
+				e.record(c, s, count)
 			}
 			continue
 		}
 		if i == len(c.segs)-1 {
 			if x := e.resultExpr(c, s); x != nil {
 				if b, xerr, ok := e.evalResult(ctx, c, s, x); ok {
+					if xerr == nil {
+						e.ran(seq, i)
+					}
 					return b, xerr
 				}
 			}
@@ -400,6 +439,12 @@ func (e *Engine) run(ctx context.Context, code string, count int) (*kernel.Bundl
 				return nil, e.evalError(ctx, c, err)
 			}
 		}
+		if replaying {
+			// Before the functions: their bodies may use the variables.
+			for _, p := range s.postVar {
+				e.compile(e.postVarSource(c, p)) // as a statement above
+			}
+		}
 		if len(s.post) > 0 {
 			var src strings.Builder
 			for _, p := range s.post {
@@ -418,16 +463,34 @@ func (e *Engine) run(ctx context.Context, code string, count int) (*kernel.Bundl
 			}
 		}
 		for _, p := range s.postVar {
-			src := fmt.Sprintf(";\n//line %s:%d:%d\n%s", yaegi.DefaultSourceName, p.line+lineOffset, p.col, c.applyEdits(p.from, p.to))
-			if _, err := e.eval(ctx, src); err != nil {
+			if replaying {
+				continue // compiled above
+			}
+			if _, err := e.eval(ctx, e.postVarSource(c, p)); err != nil {
 				xerr := e.evalError(ctx, c, err)
 				e.explain(xerr, s)
 				return nil, xerr
 			}
 		}
 		e.record(c, s, count)
+		e.ran(seq, i)
 	}
 	return nil, nil
+}
+
+// postVarSource is the statement that declares the variables of p.
+func (e *Engine) postVarSource(c *cell, p postAssign) string {
+	return fmt.Sprintf(";\n//line %s:%d:%d\n%s", yaegi.DefaultSourceName, p.line+lineOffset, p.col, c.applyEdits(p.from, p.to))
+}
+
+// ran notes that segment i of cell seq ran.
+func (e *Engine) ran(seq, i int) {
+	if e.replay != nil {
+		return
+	}
+	e.symMu.Lock()
+	e.cells[seq].ran = i + 1
+	e.symMu.Unlock()
 }
 
 // runImports evaluates the import specs of s one by one, skipping those done

@@ -186,7 +186,7 @@ func (e *Engine) timeit(ctx context.Context, body string, out kernel.Output) *ke
 			return usageError("%timeit takes statements, not declarations or imports")
 		}
 	}
-	if err := e.rewrite(c, 0); err != nil {
+	if _, err := e.rewrite(c, 0); err != nil {
 		return compileError(c, err)
 	}
 	for _, path := range e.implicitImports(c) {

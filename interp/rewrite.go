@@ -69,14 +69,19 @@ type rewriter struct {
 	generics map[string]bool       // functions the cell declares: generic or not
 	vars     map[string]*ast.Ident // variables and constants its declarations declare
 	declPos  token.Pos             // of the declaration redefinable looks at
+	changes  map[string]override   // declarations that differ from the session's, see checkSame
+	methods  bool                  // the cell declares methods
 	comms    map[ast.Stmt]bool     // the communications of select cases
 	labeled  map[ast.Stmt]bool     // statements with a label
 }
 
-// rewrite computes the cell's edits. The error is a scanner.ErrorList for the
-// constructs gonote cannot run correctly.
-func (e *Engine) rewrite(c *cell, count int) error {
-	rw := &rewriter{e: e, c: c, count: count, generics: map[string]bool{}, vars: map[string]*ast.Ident{}, comms: map[ast.Stmt]bool{}, labeled: map[ast.Stmt]bool{}}
+// rewrite computes the cell's edits. It returns the types and method
+// signatures the cell changes, which need the session rebuilt (see
+// rebuild.go). The error is a scanner.ErrorList for the constructs gonote
+// cannot run correctly.
+func (e *Engine) rewrite(c *cell, count int) (map[string]override, error) {
+	rw := &rewriter{e: e, c: c, count: count, generics: map[string]bool{}, vars: map[string]*ast.Ident{}, comms: map[ast.Stmt]bool{}, labeled: map[ast.Stmt]bool{},
+		changes: map[string]override{}}
 	for _, s := range c.segs {
 		if s.kind != segDecl {
 			continue
@@ -87,6 +92,7 @@ func (e *Engine) rewrite(c *cell, count int) error {
 				if d.Recv == nil {
 					rw.generics[d.Name.Name] = d.Type.TypeParams != nil
 				}
+				rw.methods = rw.methods || d.Recv != nil
 			case *ast.GenDecl:
 				for _, sp := range d.Specs {
 					if vs, ok := sp.(*ast.ValueSpec); ok {
@@ -128,9 +134,9 @@ func (e *Engine) rewrite(c *cell, count int) error {
 	}
 	sort.SliceStable(c.edits, func(i, j int) bool { return c.edits[i].off < c.edits[j].off })
 	if len(rw.errs) > 0 {
-		return rw.errs
+		return nil, rw.errs
 	}
-	return nil
+	return rw.changes, nil
 }
 
 // off returns the cell offset of pos.
@@ -605,13 +611,16 @@ func (e *Engine) genericCall(x ast.Expr, local map[string]bool) bool {
 // declaration run before the segment) when the session has no function of
 // that name and type yet; the declaration itself becomes the statement
 // f = func(x T) R { ... }, run after the rest of its segment. Generic functions, methods, init and main stay
-// declarations. Changing a type or a method in a later cell is refused,
-// since yaegi would silently keep the first (yaegi #1673).
+// declarations. A type or a method signature that differs from an earlier
+// cell's is a change (checkSame): yaegi would silently keep the first (yaegi
+// #1673), so the session is rebuilt. Var declarations with values also run
+// as statements in a cell that declares methods, which exist only after the
+// segment, and in a rebuild, which compiles them without running them.
 func (rw *rewriter) redefinable(d ast.Decl) {
 	rw.declPos = d.Pos()
 	switch d := d.(type) {
 	case *ast.GenDecl:
-		if d.Tok == token.VAR && rw.usesVariable(d) {
+		if d.Tok == token.VAR && (hasValues(d) && (rw.e.replay != nil || rw.methods) || rw.usesVariable(d)) {
 			// It runs as a statement, after the functions of the segment
 			// are assigned.
 			rw.blank(d)
@@ -625,7 +634,7 @@ func (rw *rewriter) redefinable(d ast.Decl) {
 		if d.Tok == token.TYPE {
 			for _, sp := range d.Specs {
 				ts := sp.(*ast.TypeSpec)
-				rw.checkSame("type "+ts.Name.Name, ts, "type "+ts.Name.Name)
+				rw.checkSame("type "+ts.Name.Name, ts, "type "+ts.Name.Name, "")
 			}
 		}
 		return
@@ -653,6 +662,9 @@ func (rw *rewriter) redefinable(d ast.Decl) {
 		// The declaration leaves the segment (its lines stay, blank) and
 		// runs after it as an assignment statement.
 		rw.blank(d)
+		if rw.e.superseded(d.Name.Name) {
+			return
+		}
 		pos := rw.c.fset.Position(d.Pos())
 		rw.s.post = append(rw.s.post, postAssign{
 			prefix: d.Name.Name + " = func",
@@ -696,60 +708,40 @@ func (rw *rewriter) usesVariable(d *ast.GenDecl) bool {
 // a later cell changes the method by assigning the variable. The method
 // leaves its segment (its lines stay, blank); after the segment, the first
 // time, a declaration of the variable and of the forwarding method runs,
-// then the assignment of the literal. A method of a generic type, or a
-// change of a method's signature, is checked as a type is (checkSame).
+// then the assignment of the literal. A method of a generic type is checked
+// as a type is (checkSame); so is the signature of the others.
 func (rw *rewriter) method(d *ast.FuncDecl) {
 	recv := d.Recv.List[0]
 	tname := typeName(recv.Type)
 	key := "method " + tname + "." + d.Name.Name
 	what := "method " + d.Name.Name + " of " + tname
 	if _, generic := ast.Unparen(recv.Type).(*ast.IndexExpr); generic || tname == "?" || d.Body == nil || d.Type.TypeParams != nil {
-		rw.checkSame(key, d, what)
+		rw.checkSame(key, d, what, "")
 		return
 	}
 	if st, ok := recv.Type.(*ast.StarExpr); ok {
 		if _, generic := st.X.(*ast.IndexExpr); generic {
-			rw.checkSame(key, d, what)
+			rw.checkSame(key, d, what, "")
 			return
 		}
 	}
 	recvType := rw.text(recv.Type)
 	sig := rw.signature(d.Type)
-	// The signature, receiver included, is what must not change.
-	rw.checkSameText(key, "func ("+recvType+") "+d.Name.Name+sig, what)
 	v := "gonote_m_" + tname + "_" + d.Name.Name
 	rw.e.symMu.RLock()
 	_, declared := rw.e.declText[key]
 	rw.e.symMu.RUnlock()
+	decl := rw.forwarder(d, v, recvType, sig)
+	// The signature, receiver included, is what must not change.
+	if rw.checkSameText(key, "func ("+recvType+") "+d.Name.Name+sig, what, d, decl) {
+		return
+	}
 	if !declared {
-		var params, args []string
-		n := 0
-		for _, f := range d.Type.Params.List {
-			t := strings.Join(strings.Fields(rw.text(f.Type)), " ")
-			for range max(1, len(f.Names)) {
-				p := fmt.Sprintf("gonote_p%d", n)
-				n++
-				params = append(params, p+" "+t)
-				if strings.HasPrefix(t, "...") {
-					p += "..."
-				}
-				args = append(args, p)
-			}
-		}
-		call := v + "(" + strings.Join(append([]string{"gonote_recv"}, args...), ", ") + ")"
-		if d.Type.Results.NumFields() > 0 {
-			call = "return " + call
-		}
-		_, results, _ := strings.Cut(sig, ") ")
-		_, inner, _ := strings.Cut(sig, "(")
-		inner, _, _ = strings.Cut(inner, ")")
-		ft := "func(" + strings.Join(append([]string{recvType}, strings.Split(inner, ", ")...), ", ")
-		if inner == "" {
-			ft = "func(" + recvType
-		}
-		ft += ") " + results
-		rw.s.postDecl = append(rw.s.postDecl, fmt.Sprintf("\nvar %s %s\nfunc (gonote_recv %s) %s(%s) %s { %s }",
-			v, ft, recvType, d.Name.Name, strings.Join(params, ", "), results, call))
+		rw.s.postDecl = append(rw.s.postDecl, decl)
+	}
+	rw.blank(d)
+	if rw.e.superseded(tname + "." + d.Name.Name) {
+		return
 	}
 	name := "_"
 	if len(recv.Names) == 1 {
@@ -759,7 +751,6 @@ func (rw *rewriter) method(d *ast.FuncDecl) {
 	if d.Type.Params.NumFields() == 0 {
 		sep = ""
 	}
-	rw.blank(d)
 	pos := rw.c.fset.Position(d.Pos())
 	rw.s.post = append(rw.s.post, postAssign{
 		prefix: v + " = func(" + name + " " + recvType + sep,
@@ -771,23 +762,87 @@ func (rw *rewriter) method(d *ast.FuncDecl) {
 	})
 }
 
-// checkSame refuses a declaration whose text differs from the one an earlier
-// cell made under key.
-func (rw *rewriter) checkSame(key string, n ast.Node, what string) {
-	rw.checkSameText(key, strings.Join(strings.Fields(rw.text(n)), " "), what)
+// forwarder returns the declarations of method d's variable v and of the
+// method forwarding to it.
+func (rw *rewriter) forwarder(d *ast.FuncDecl, v, recvType, sig string) string {
+	var params, args []string
+	n := 0
+	for _, f := range d.Type.Params.List {
+		t := strings.Join(strings.Fields(rw.text(f.Type)), " ")
+		for range max(1, len(f.Names)) {
+			p := fmt.Sprintf("gonote_p%d", n)
+			n++
+			params = append(params, p+" "+t)
+			if strings.HasPrefix(t, "...") {
+				p += "..."
+			}
+			args = append(args, p)
+		}
+	}
+	call := v + "(" + strings.Join(append([]string{"gonote_recv"}, args...), ", ") + ")"
+	if d.Type.Results.NumFields() > 0 {
+		call = "return " + call
+	}
+	_, results, _ := strings.Cut(sig, ") ")
+	_, inner, _ := strings.Cut(sig, "(")
+	inner, _, _ = strings.Cut(inner, ")")
+	ft := "func(" + strings.Join(append([]string{recvType}, strings.Split(inner, ", ")...), ", ")
+	if inner == "" {
+		ft = "func(" + recvType
+	}
+	ft += ") " + results
+	return fmt.Sprintf("\nvar %s %s\nfunc (gonote_recv %s) %s(%s) %s { %s }",
+		v, ft, recvType, d.Name.Name, strings.Join(params, ", "), results, call)
 }
 
-// checkSameText is checkSame for a text.
-func (rw *rewriter) checkSameText(key, text, what string) {
+// checkSame records the text of declaration n under key, or notes a change
+// when an earlier cell declared key differently. While the session is
+// rebuilt, a declaration that a later cell changed is replaced by the new
+// one: a type or generic method in place, the method of a forwarding
+// variable (decl, see method) by the new declarations without a body, which
+// the changing cell assigns. It reports whether it replaced n.
+func (rw *rewriter) checkSame(key string, n ast.Node, what, decl string) bool {
+	return rw.checkSameText(key, strings.Join(strings.Fields(rw.text(n)), " "), what, n, decl)
+}
+
+// checkSameText is checkSame with n's text given.
+func (rw *rewriter) checkSameText(key, text, what string, n ast.Node, decl string) bool {
+	if o, ok := rw.e.replay[key]; ok && o.text != text {
+		rw.e.symMu.RLock()
+		_, declared := rw.e.declText[key]
+		rw.e.symMu.RUnlock()
+		switch {
+		case o.decl == "":
+			rw.replace(n.Pos(), n.End(), o.src)
+		case !declared:
+			rw.blank(n)
+			rw.s.postDecl = append(rw.s.postDecl, o.decl)
+		default:
+			rw.blank(n)
+		}
+		rw.s.texts = append(rw.s.texts, [2]string{key, o.text})
+		return true
+	}
 	rw.e.symMu.RLock()
 	old, ok := rw.e.declText[key]
 	rw.e.symMu.RUnlock()
 	if ok && old != text {
-		rw.errorf(rw.declPos, "%s is already defined differently by an earlier cell, and yaegi cannot redefine types or change the signature of methods (yaegi #1673): "+
-			"use a new name, or %%reset to start a fresh session", what)
-		return
+		if rw.e.replay != nil {
+			rw.errorf(rw.declPos, "%s is defined differently by an earlier cell", what)
+			return false
+		}
+		rw.changes[key] = override{src: rw.text(n), text: text, decl: decl, what: what}
 	}
 	rw.s.texts = append(rw.s.texts, [2]string{key, text})
+	return false
+}
+
+// hasValues says whether a var declaration initialises a variable.
+func hasValues(d *ast.GenDecl) bool {
+	return slices.ContainsFunc(d.Specs, func(sp ast.Spec) bool {
+		vs, ok := sp.(*ast.ValueSpec)
+		return ok && len(vs.Values) > 0
+	})
 }
 
 // typeName returns the name of a receiver type: T for T, *T and T[P].

@@ -1,0 +1,259 @@
+package interp
+
+import (
+	"context"
+	"go/ast"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	yaegi "github.com/traefik/yaegi/interp"
+
+	"gonote/kernel"
+)
+
+// Changing a type or the signature of a method rebuilds the session: yaegi
+// keeps the first declaration of a type or method for good (yaegi #1673),
+// and the functions of earlier cells are compiled against it.
+//
+// A rebuild starts a fresh interpreter and runs again, in order, the cells of
+// the session (since the last %reset), with every changed declaration
+// replaced by its latest text (see rewriter.checkSame). Only declarations and
+// imports run again; statements and variable initialisers are compiled, not
+// run, so that nothing a cell did (printing, training, reading a file)
+// happens twice. Then every variable gets the value it had in the old
+// session, unless its type changed with the declaration: such a variable is
+// reset to its zero value, and the cell says so on stderr. When an earlier
+// cell no longer compiles with the new declaration, the cell that changed it
+// fails with that cell's error and the old session goes on unchanged.
+//
+// Values are copied, as an assignment copies them: a pointer or a slice in a
+// variable still points where it did, while a pointer to a variable now
+// points to the old session's copy. Goroutines of earlier cells go on in the
+// old session.
+
+// override is the latest declaration of a type or of a method whose
+// signature changed.
+type override struct {
+	src  string // its text in its cell: the type spec, or the method
+	text string // its text as recorded (declText), which identifies it
+	decl string // a method's variable and forwarding method (rewriter.forwarder); "" for a type
+	what string // "type T", "method M of T"
+}
+
+// session is the part of the Engine that a rebuild replaces.
+type session struct {
+	yi            *yaegi.Interpreter
+	imports       map[string]bool
+	pkgs          map[string]string
+	names         map[string]string
+	declaredTypes bool
+	funcs         map[string]cellRef
+	generic       map[string]bool
+	funcType      map[string]string
+	declText      map[string]string
+	varType       map[string]string
+}
+
+// currentSession returns e's session; symMu is held.
+func (e *Engine) currentSession() session {
+	return session{e.yi, e.imports, e.pkgs, e.names, e.declaredTypes, e.funcs, e.generic, e.funcType, e.declText, e.varType}
+}
+
+// setSession makes s e's session, with empty maps where s has none; symMu is
+// held.
+func (e *Engine) setSession(s session) {
+	orNew := func(m map[string]string) map[string]string {
+		if m == nil {
+			return map[string]string{}
+		}
+		return m
+	}
+	e.yi, e.declaredTypes = s.yi, s.declaredTypes
+	e.imports, e.funcs, e.generic = s.imports, s.funcs, s.generic
+	if e.imports == nil {
+		e.imports, e.funcs, e.generic = map[string]bool{}, map[string]cellRef{}, map[string]bool{}
+	}
+	e.pkgs, e.names, e.funcType, e.declText, e.varType = orNew(s.pkgs), orNew(s.names), orNew(s.funcType), orNew(s.declText), orNew(s.varType)
+}
+
+// rebuild replaces the session by one where the declarations changes (of
+// cell seq, about to run) replace those of earlier cells; e.mu is held.
+// Only the last declaration of a function or method is compiled (see
+// superseded), as in a Go program: the earlier ones may not compile with the
+// changes.
+func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]override) *kernel.ExecError {
+	start := time.Now()
+	overrides := maps.Clone(e.overrides)
+	maps.Copy(overrides, changes)
+	yi, err := e.newInterpreter()
+	if err != nil {
+		return internalError(err)
+	}
+	e.symMu.Lock()
+	old := e.currentSession()
+	e.setSession(session{yi: yi})
+	e.symMu.Unlock()
+	last := map[string]int{}
+	for i := e.sessionStart; i <= seq; i++ {
+		if c, err := parseCell(e.cells[i].code); err == nil && (e.cells[i].ran > 0 || i == seq) {
+			for name := range c.funcNames() {
+				last[name] = i
+			}
+		}
+	}
+	e.replay, e.replayLast = overrides, last
+	defer func() { e.replay, e.replayLast = nil, nil }()
+	for i := e.sessionStart; i < seq; i++ {
+		ref := e.cells[i]
+		if ref.ran == 0 {
+			continue
+		}
+		e.replaySeq = i
+		c, err := parseCell(ref.code)
+		if err == nil {
+			_, xerr := e.runCell(ctx, c, i, ref.count, false)
+			if xerr == nil {
+				continue
+			}
+			err = xerr
+		}
+		e.symMu.Lock()
+		e.setSession(old)
+		e.symMu.Unlock()
+		return rebuildError(changes, ref.count, err)
+	}
+	e.overrides = overrides
+	zeroed, gone := e.carryValues(old)
+	e.log.Printf("rebuilt the session from %d cells in %s", seq-e.sessionStart, time.Since(start))
+	var msg strings.Builder
+	if len(zeroed) > 0 {
+		fmt.Fprintf(&msg, "%s: these variables are now zero, as their values were of the old types: %s\n", changed(changes), strings.Join(zeroed, ", "))
+	}
+	if len(gone) > 0 {
+		fmt.Fprintf(&msg, "%s: these variables are gone, as the statements that declared them no longer compile: %s\n", changed(changes), strings.Join(gone, ", "))
+	}
+	if out := e.output(); out != nil && msg.Len() > 0 {
+		out.Stream("stderr", msg.String())
+	}
+	return nil
+}
+
+// carryValues gives the variables of the session the values they have in
+// old, where their types are the same. It returns the variables whose type
+// changed (zeroed) and those the session no longer has (gone).
+func (e *Engine) carryValues(old session) (zeroed, gone []string) {
+	// yaegi gives variables that were compiled but not run their storage
+	// when it next runs code.
+	for _, yi := range []*yaegi.Interpreter{old.yi, e.yi} {
+		if _, err := yi.Eval("_ = 0"); err != nil {
+			e.log.Printf("rebuild: %v", err)
+			return nil, nil
+		}
+	}
+	prev, now := old.yi.Globals(), e.yi.Globals()
+	e.symMu.RLock()
+	defer e.symMu.RUnlock()
+	for name, kind := range old.names {
+		if kind != "var" || strings.HasPrefix(name, "gonote_") {
+			continue
+		}
+		// A statement that failed to compile may still have declared its
+		// variables, with the new types.
+		p, v := prev[name], now[name]
+		switch {
+		case !v.IsValid():
+			gone = append(gone, name)
+		case !p.IsValid() || !v.CanSet():
+		case p.Type() != v.Type() || e.names[name] != "var" || holdsCellInterface(p.Type(), map[reflect.Type]bool{}) ||
+			p.Kind() == reflect.Interface && !p.IsNil() && holdsCellInterface(p.Elem().Type(), map[reflect.Type]bool{}):
+			zeroed = append(zeroed, name)
+		default:
+			v.Set(p)
+		}
+	}
+	slices.Sort(zeroed)
+	slices.Sort(gone)
+	return zeroed, gone
+}
+
+// holdsCellInterface says whether values of type t can hold a value of an
+// interface type declared in a cell, which yaegi represents by its own
+// valueInterface: that value calls its methods through the old session's
+// code, with the new session's variables.
+func holdsCellInterface(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Struct:
+		if t.Name() == "valueInterface" && t.PkgPath() == reflect.TypeFor[yaegi.Panic]().PkgPath() {
+			return true
+		}
+		for i := range t.NumField() {
+			if holdsCellInterface(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	case reflect.Map:
+		return holdsCellInterface(t.Key(), seen) || holdsCellInterface(t.Elem(), seen)
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Chan:
+		return holdsCellInterface(t.Elem(), seen)
+	}
+	return false
+}
+
+// rebuildError is the error of a cell whose changes break cell count.
+func rebuildError(changes map[string]override, count int, err error) *kernel.ExecError {
+	msg, lines := err.Error(), []string(nil)
+	if xe, ok := err.(*kernel.ExecError); ok && len(xe.Traceback) > 0 {
+		msg, lines = xe.Value, xe.Traceback[1:]
+	}
+	value := fmt.Sprintf("%s changed, and cell [%d] does not compile with the change (the session is unchanged): %s", changed(changes), count, msg)
+	return &kernel.ExecError{Name: "CompileError", Value: value, Traceback: append([]string{"CompileError: " + value}, lines...)}
+}
+
+// superseded says whether, in a rebuild, a later cell declares the function
+// or method name ("f", "T.M") again.
+func (e *Engine) superseded(name string) bool {
+	last, ok := e.replayLast[name]
+	return ok && last != e.replaySeq
+}
+
+// funcNames returns the functions ("f") and methods ("T.M") that c declares
+// as variables (see rewriter.redefinable).
+func (c *cell) funcNames() map[string]bool {
+	names := map[string]bool{}
+	for _, s := range c.segs {
+		if s.kind != segDecl {
+			continue
+		}
+		for _, d := range s.file.Decls {
+			if d, ok := d.(*ast.FuncDecl); ok && d.Type.TypeParams == nil {
+				if d.Recv == nil {
+					names[d.Name.Name] = true
+				} else if len(d.Recv.List) == 1 {
+					names[typeName(d.Recv.List[0].Type)+"."+d.Name.Name] = true
+				}
+			}
+		}
+	}
+	return names
+}
+
+// changed names the declarations in changes: "type T and method M of T".
+func changed(changes map[string]override) string {
+	var whats []string
+	for _, o := range changes {
+		whats = append(whats, o.what)
+	}
+	slices.Sort(whats)
+	if len(whats) > 1 {
+		return strings.Join(whats[:len(whats)-1], ", ") + " and " + whats[len(whats)-1]
+	}
+	return whats[0]
+}
