@@ -457,7 +457,7 @@ func (e *Engine) runCell(ctx context.Context, c *cell, seq, count int, rebuilt b
 		for _, p := range s.post {
 			// A //line directive names the cell in positions yaegi reports
 			// later, from panics in the function, whichever cell runs then.
-			src := fmt.Sprintf(";\n//line %s:%d:%d\n%s%s", cellFile(seq), p.line, p.col, p.prefix, c.applyEdits(p.from, p.to))
+			src := fmt.Sprintf(";\n//line %s:%d:%d\n%s%s", cellFile(seq), p.line, p.col, p.prefix, c.declarationText(p.from, p.to))
 			if _, err := e.eval(ctx, src); err != nil {
 				return nil, e.evalError(ctx, c, err)
 			}
@@ -480,7 +480,7 @@ func (e *Engine) runCell(ctx context.Context, c *cell, seq, count int, rebuilt b
 
 // postVarSource is the statement that declares the variables of p.
 func (e *Engine) postVarSource(c *cell, p postAssign) string {
-	return fmt.Sprintf(";\n//line %s:%d:%d\n%s", yaegi.DefaultSourceName, p.line+lineOffset, p.col, c.applyEdits(p.from, p.to))
+	return fmt.Sprintf(";\n//line %s:%d:%d\n%s", yaegi.DefaultSourceName, p.line+lineOffset, p.col, c.declarationText(p.from, p.to))
 }
 
 // ran notes that segment i of cell seq ran.

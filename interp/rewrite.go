@@ -529,10 +529,20 @@ func assigns(body ast.Node, obj *ast.Object) token.Pos {
 
 // applyEdits returns src[start:end] of the cell with the edits inside it.
 func (c *cell) applyEdits(start, end int) string {
+	return c.edited(start, end, false)
+}
+
+// declarationText returns the text of a declaration that runs away from its
+// segment, from start to end: applyEdits without the edit that blanks it.
+func (c *cell) declarationText(start, end int) string {
+	return c.edited(start, end, true)
+}
+
+func (c *cell) edited(start, end int, own bool) string {
 	var b strings.Builder
 	at := start
 	for _, ed := range c.edits {
-		if ed.off < start || ed.end > end || ed.off < at || ed.blank && ed.off == start && ed.end == end {
+		if ed.off < start || ed.end > end || ed.off < at || own && ed.blank && ed.off == start && ed.end == end {
 			continue
 		}
 		// An insertion on the boundary of two segments belongs to one of them.

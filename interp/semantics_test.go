@@ -124,6 +124,8 @@ func TestCellSemantics(t *testing.T) {
 			{code: "type V struct{ N int }\nfunc double(v V) V { return V{2 * v.N} }\ndouble(V{4})", result: "{8}"},
 			{code: "func one() int { return 1 }\nvar y = one() + 1\ny", result: "2"},
 			{code: "var z = one() + y\nz", result: "3"},
+			{code: "var z2 = one() + z"},
+			{code: "z2", result: "4"},
 			{code: "var s fmt.Stringer = time.Second\ns", result: "1s"},
 		}, false},
 
