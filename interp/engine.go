@@ -29,9 +29,10 @@
 // (see rewriter.redefinable): declaring it again in a later cell assigns the
 // variable, so functions of earlier cells call the new one. Changing its
 // signature declares a new variable; earlier callers keep the old function.
-// Variables keep their values unless a cell declares them again. Types and
-// methods cannot be redefined in yaegi; a changed declaration is an error
-// that says so, an unchanged one (a re-run cell) is accepted.
+// Variables keep their values unless a cell declares them again. yaegi keeps
+// the first declaration of a type or method for good, so a cell that changes
+// a type or a method's signature rebuilds the session (see rebuild.go); an
+// unchanged declaration (a re-run cell) changes nothing.
 //
 // # Interrupts
 //
