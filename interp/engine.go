@@ -117,16 +117,16 @@ type Engine struct {
 	closed  bool
 
 	symMu         sync.RWMutex
-	imports       map[string]bool    // "name path" of imports done, to skip re-imports
-	pkgs          map[string]string  // package name in cells -> import path
-	names         map[string]string  // names declared by cells -> "var", "func", ...
-	declaredTypes bool               // a cell declared a type (methodsPossible)
-	funcs         map[string]cellRef // function name -> the cell that declared it
-	cells         []cellRef          // the cells run, see cellFile
-	generic       map[string]bool    // generic functions declared by cells
-	funcType      map[string]string  // type of the variable holding a cell's function
-	declText      map[string]string  // "type T", "method T.M" -> its declaration's text
-	varType       map[string]string  // variable -> its type's name, when its declaration shows it
+	imports       map[string]bool     // "name path" of imports done, to skip re-imports
+	pkgs          map[string]string   // package name in cells -> import path
+	names         map[string]string   // names declared by cells -> "var", "func", ...
+	declaredTypes bool                // a cell declared a type (methodsPossible)
+	funcs         map[string]cellRef  // function name -> the cell that declared it
+	cells         []cellRef           // the cells run, see cellFile
+	generic       map[string]bool     // generic functions declared by cells
+	funcType      map[string]string   // type of the variable holding a cell's function
+	declText      map[string]string   // "type T", "method T.M" -> its declaration's text
+	varType       map[string]string   // variable -> its type's name, when its declaration shows it
 	overrides     map[string]override // changes of types and method signatures, see rebuild
 	sessionStart  int                 // e.cells index of the session's first cell (after %reset)
 	replay        map[string]override // e.overrides while the session is rebuilt, else nil

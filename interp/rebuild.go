@@ -2,8 +2,8 @@ package interp
 
 import (
 	"context"
-	"go/ast"
 	"fmt"
+	"go/ast"
 	"maps"
 	"reflect"
 	"slices"
