@@ -459,7 +459,7 @@ func (e *Engine) runCell(ctx context.Context, c *cell, seq, count int, rebuilt b
 			// A //line directive names the cell in positions yaegi reports
 			// later, from panics in the function, whichever cell runs then.
 			src := fmt.Sprintf(";\n//line %s:%d:%d\n%s%s", cellFile(seq), p.line, p.col, p.prefix, c.declarationText(p.from, p.to))
-			if _, err := e.eval(ctx, src); err != nil {
+			if _, err := e.eval(ctx, src); err != nil && !(replaying && e.superseded(p.name)) {
 				return nil, e.evalError(ctx, c, err)
 			}
 		}

@@ -82,9 +82,8 @@ func (e *Engine) setSession(s session) {
 
 // rebuild replaces the session by one where the declarations changes (of
 // cell seq, about to run) replace those of earlier cells; e.mu is held.
-// Only the last declaration of a function or method is compiled (see
-// superseded), as in a Go program: the earlier ones may not compile with the
-// changes.
+// A function or method that a later cell declares again may fail to compile
+// with the changes (see superseded): it stays without a body.
 func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]override) *kernel.ExecError {
 	start := time.Now()
 	overrides := maps.Clone(e.overrides)

@@ -672,9 +672,6 @@ func (rw *rewriter) redefinable(d ast.Decl) {
 		// The declaration leaves the segment (its lines stay, blank) and
 		// runs after it as an assignment statement.
 		rw.blank(d)
-		if rw.e.superseded(d.Name.Name) {
-			return
-		}
 		pos := rw.c.fset.Position(d.Pos())
 		rw.s.post = append(rw.s.post, postAssign{
 			prefix: d.Name.Name + " = func",
@@ -750,9 +747,6 @@ func (rw *rewriter) method(d *ast.FuncDecl) {
 		rw.s.postDecl = append(rw.s.postDecl, decl)
 	}
 	rw.blank(d)
-	if rw.e.superseded(tname + "." + d.Name.Name) {
-		return
-	}
 	name := "_"
 	if len(recv.Names) == 1 {
 		name = recv.Names[0].Name
