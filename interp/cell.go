@@ -39,6 +39,7 @@ type segment struct {
 	post      []postAssign // statements to run after the segment
 	postDecl  []string     // declarations to run after the segment, before post
 	postVar   []postAssign // var declarations to run as statements after post
+	late      []ast.Expr   // see lateComposites
 }
 
 // postAssign assigns a redefinable function its literal: prefix, then the

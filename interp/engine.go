@@ -404,6 +404,7 @@ func (e *Engine) runCell(ctx context.Context, c *cell, seq, count int, rebuilt b
 			e.ran(seq, i)
 			continue
 		}
+		e.lateComposites(c, &c.segs[i])
 		if replaying && s.kind == segStmt {
 			// A statement that no longer compiles is left out; the
 			// variables it declared are gone (see carryValues).

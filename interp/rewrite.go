@@ -73,6 +73,7 @@ type rewriter struct {
 	methods  bool                  // the cell declares methods
 	comms    map[ast.Stmt]bool     // the communications of select cases
 	labeled  map[ast.Stmt]bool     // statements with a label
+	late     bool                  // the cell's earlier statements have run (lateComposites)
 }
 
 // rewrite computes the cell's edits. It returns the types and method
@@ -918,7 +919,7 @@ func (e *Engine) hasGenericCall(x ast.Expr, local map[string]bool) bool {
 // whether it did; a body that returns or jumps out of the loop is refused
 // with an error saying how to write it.
 func (rw *rewriter) rangeFunc(r *ast.RangeStmt) bool {
-	t := rw.e.exprType(r.X)
+	t := rw.e.exprType(r.X, false)
 	if t == nil || t.Kind() != reflect.Func || t.NumIn() != 1 || t.NumOut() != 0 {
 		return false
 	}
@@ -1012,7 +1013,7 @@ func (rw *rewriter) yieldBody(body *ast.BlockStmt) token.Pos {
 // exprType returns the type of x when the session can tell it without
 // running anything: a name of an earlier cell or a bound package, or a call
 // of a function so named (its first result). Otherwise nil.
-func (e *Engine) exprType(x ast.Expr) reflect.Type {
+func (e *Engine) exprType(x ast.Expr, ran bool) reflect.Type {
 	call, isCall := ast.Unparen(x).(*ast.CallExpr)
 	name := x
 	if isCall {
@@ -1030,7 +1031,7 @@ func (e *Engine) exprType(x ast.Expr) reflect.Type {
 		root = sel.X
 	}
 	id := root.(*ast.Ident)
-	if id.Obj != nil {
+	if id.Obj != nil && !ran {
 		return nil // declared by this cell: not run yet
 	}
 	e.symMu.RLock()
@@ -1328,7 +1329,7 @@ func (rw *rewriter) isChan(x ast.Expr, depth int) bool {
 		if v := rw.vars[id.Name]; v != nil && v.Obj != nil {
 			id = v
 		} else {
-			t := rw.e.exprType(id)
+			t := rw.e.exprType(id, false)
 			return t != nil && t.Kind() == reflect.Chan
 		}
 	}
@@ -1368,14 +1369,15 @@ func (rw *rewriter) tmp(prefix string) string {
 // compiled code: x := strings.Fields(s) then r := x[0] fails with "constant
 // definition loop", while the same type written in the cell works. So at the
 // top level of a cell, x := f(...) converts f's result to its type written
-// out, and x[i] converts x when x is a call or a variable of an earlier cell.
+// out, and x[i] converts x when x is a call or a variable. Where the type
+// comes from a variable of the same cell (x.Shape() with x := ..., or x
+// itself), the conversion waits until the statement runs (lateComposites).
 // The values keep their Go types.
 func (rw *rewriter) compiledComposites(list []ast.Stmt) {
 	convert := func(x ast.Expr) {
-		rw.convertToOwnType(x, func(t reflect.Type) bool {
-			k := t.Kind()
-			return t.Name() == "" && (k == reflect.Slice || k == reflect.Map || k == reflect.Array)
-		})
+		if !rw.convertToOwnType(x, unnamedComposite) && usesCellName(x) {
+			rw.s.late = append(rw.s.late, x)
+		}
 	}
 	for _, st := range list {
 		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE && len(as.Lhs) == len(as.Rhs) {
@@ -1489,13 +1491,54 @@ func (rw *rewriter) spreadPackageVar(call *ast.CallExpr) {
 // a conversion to that type written out, when want accepts the type and the
 // cell can spell it: how the rewriter hands yaegi a value it would
 // otherwise mishandle, without changing its Go type.
-func (rw *rewriter) convertToOwnType(x ast.Expr, want func(reflect.Type) bool) {
-	t := rw.e.exprType(x)
+func (rw *rewriter) convertToOwnType(x ast.Expr, want func(reflect.Type) bool) bool {
+	t := rw.e.exprType(x, rw.late)
 	if t == nil || !want(t) {
-		return
+		return false
 	}
-	if text, ok := rw.e.typeText(t); ok {
+	text, ok := rw.e.typeText(t)
+	if ok {
 		rw.insertBefore(x.Pos(), text+"(")
 		rw.insert(x.End(), ")")
 	}
+	return ok
+}
+
+// unnamedComposite says whether t is a slice, map or array type without a
+// name, which yaegi mishandles when compiled code made the value (see
+// compiledComposites).
+func unnamedComposite(t reflect.Type) bool {
+	k := t.Kind()
+	return t.Name() == "" && (k == reflect.Slice || k == reflect.Map || k == reflect.Array)
+}
+
+// usesCellName says whether x's name (f in f(), x in x.M()) is one the cell
+// declares.
+func usesCellName(x ast.Expr) bool {
+	if call, ok := ast.Unparen(x).(*ast.CallExpr); ok {
+		x = call.Fun
+	}
+	for {
+		sel, ok := x.(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		x = sel.X
+	}
+	id, ok := x.(*ast.Ident)
+	return ok && id.Obj != nil
+}
+
+// lateComposites does compiledComposites's conversions of segment s that
+// need a value an earlier statement of the cell has made, now that it has
+// run.
+func (e *Engine) lateComposites(c *cell, s *segment) {
+	if len(s.late) == 0 {
+		return
+	}
+	rw := &rewriter{e: e, c: c, s: s, late: true}
+	for _, x := range s.late {
+		rw.convertToOwnType(x, unnamedComposite)
+	}
+	sort.SliceStable(c.edits, func(i, j int) bool { return c.edits[i].off < c.edits[j].off })
 }

@@ -237,6 +237,9 @@ func TestCellSemantics(t *testing.T) {
 			{code: "data, err := os.ReadFile(\"/dev/null\")\n_ = err\ndata = append(data, 7)", result: ""},
 			{code: "c := data[0]\nc", result: "7"},
 			{code: "parts := strings.Split(\"1,2\", \",\")\nparts[1]", result: `"2"`},
+			// The slice comes from a method of a value of the same cell.
+			{code: "re := regexp.MustCompile(\"a+\")\nms := re.FindAllString(\"aa b aaa\", -1)\nfirst := ms[1]\nfmt.Println(ms[0])\nz := len(ms[1]) * 2\nfirst + fmt.Sprint(z)",
+				stdout: "aa\n", result: `"aaa6"`},
 			// yaegi panics spreading a package's variable into a variadic call.
 			{code: "filepath.Join(os.Args...) == filepath.Join(os.Args[0:]...)", result: "true"},
 		}, false},
