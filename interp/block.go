@@ -9,8 +9,8 @@ import (
 // the whole session when a cell waits on a channel (see Engine.eval), so the
 // rewriter (rewriter.chanStmts, selectStmt) gives selects a case that waits
 // on the interrupt and routes receives and sends through recv and send,
-// which wait on it too; and cells get a sync.WaitGroup whose Wait does the
-// same. An interrupt wakes every such wait; tick then stops the interrupted
+// which wait on it too; and cells get a sync.WaitGroup, Mutex and RWMutex
+// whose waits do the same. An interrupt wakes every such wait; tick then stops the interrupted
 // cell's goroutine, and the others wait again.
 
 // intrChan returns the channel the next interrupt closes.
@@ -137,12 +137,174 @@ func (w *waitGroup) Wait() {
 		case <-done:
 			return
 		case <-anyInterrupt.current():
-			for _, e := range liveEngines() {
-				e.tick()
-			}
+			tickAll()
 		}
 	}
 }
+
+// tickAll stops the interrupted cell of every engine when it is the caller.
+func tickAll() {
+	for _, e := range liveEngines() {
+		e.tick()
+	}
+}
+
+// mutex is sync.Mutex for cells: an interrupt ends the interrupted cell's
+// Lock, so that a deadlocked cell stops without stopping the goroutines of
+// earlier cells. Its zero value is an unlocked mutex.
+type mutex struct {
+	init sync.Once
+	sem  chan struct{} // holds a value while the mutex is locked
+}
+
+func (m *mutex) ch() chan struct{} {
+	m.init.Do(func() { m.sem = make(chan struct{}, 1) })
+	return m.sem
+}
+
+// Lock locks m, waiting until it is unlocked.
+func (m *mutex) Lock() {
+	for {
+		select {
+		case m.ch() <- struct{}{}:
+			return
+		case <-anyInterrupt.current():
+			tickAll()
+		}
+	}
+}
+
+// TryLock locks m if it is unlocked, and reports whether it did.
+func (m *mutex) TryLock() bool {
+	select {
+	case m.ch() <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// Unlock unlocks m. Unlocking an unlocked mutex panics (a fatal error with
+// sync.Mutex, which would end the kernel).
+func (m *mutex) Unlock() {
+	select {
+	case <-m.ch():
+	default:
+		panic("sync: unlock of unlocked mutex")
+	}
+}
+
+// rwMutex is sync.RWMutex for cells, whose waits an interrupt ends as
+// mutex's. A waiting writer keeps new readers out, as in sync.RWMutex.
+type rwMutex struct {
+	mu      sync.Mutex
+	readers int           // readers holding it
+	writer  bool          // a writer holds it
+	writers int           // writers waiting
+	changed chan struct{} // closed, and replaced, when it is released
+}
+
+// wait takes the lock when free says it can, waiting for releases.
+func (m *rwMutex) wait(free func() bool, take func()) {
+	for {
+		m.mu.Lock()
+		if free() {
+			take()
+			m.mu.Unlock()
+			return
+		}
+		if m.changed == nil {
+			m.changed = make(chan struct{})
+		}
+		changed := m.changed
+		m.mu.Unlock()
+		select {
+		case <-changed:
+		case <-anyInterrupt.current():
+			tickAll()
+		}
+	}
+}
+
+// released wakes the waiters; m.mu is held.
+func (m *rwMutex) released() {
+	if m.changed != nil {
+		close(m.changed)
+		m.changed = nil
+	}
+}
+
+// Lock locks m for writing.
+func (m *rwMutex) Lock() {
+	m.mu.Lock()
+	m.writers++
+	m.mu.Unlock()
+	defer func() { // also when an interrupt ends the wait
+		m.mu.Lock()
+		m.writers--
+		m.released()
+		m.mu.Unlock()
+	}()
+	m.wait(func() bool { return !m.writer && m.readers == 0 }, func() { m.writer = true })
+}
+
+// Unlock unlocks m for writing.
+func (m *rwMutex) Unlock() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.writer {
+		panic("sync: Unlock of unlocked RWMutex")
+	}
+	m.writer = false
+	m.released()
+}
+
+// RLock locks m for reading.
+func (m *rwMutex) RLock() {
+	m.wait(func() bool { return !m.writer && m.writers == 0 }, func() { m.readers++ })
+}
+
+// RUnlock undoes one RLock.
+func (m *rwMutex) RUnlock() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.readers == 0 {
+		panic("sync: RUnlock of unlocked RWMutex")
+	}
+	m.readers--
+	m.released()
+}
+
+// TryLock locks m for writing if it is free, and reports whether it did.
+func (m *rwMutex) TryLock() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.writer || m.readers > 0 {
+		return false
+	}
+	m.writer = true
+	return true
+}
+
+// TryRLock locks m for reading if no writer holds or waits for it.
+func (m *rwMutex) TryRLock() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.writer || m.writers > 0 {
+		return false
+	}
+	m.readers++
+	return true
+}
+
+// RLocker returns a sync.Locker whose Lock and Unlock are m's RLock and
+// RUnlock.
+func (m *rwMutex) RLocker() sync.Locker { return readLocker{m} }
+
+type readLocker struct{ m *rwMutex }
+
+func (r readLocker) Lock()   { r.m.RLock() }
+func (r readLocker) Unlock() { r.m.RUnlock() }
 
 var (
 	anyInterrupt interrupter // fired with every engine's own

@@ -37,12 +37,11 @@
 // # Interrupts
 //
 // An interrupt first stops the cell's own goroutine at its next loop
-// iteration, sleep, channel operation, select or WaitGroup wait (see
-// Engine.tick and block.go); goroutines the session started go on. Only when
-// the cell does not stop that way within softStopWait (a receive after a
-// call in its statement, a mutex, a compiled call) does the engine use
-// yaegi's own interrupt, which stops every goroutine of the session, and
-// says so.
+// iteration, sleep, channel operation, select, WaitGroup wait or mutex lock
+// (see Engine.tick and block.go); goroutines the session started go on. Only
+// when the cell does not stop that way within softStopWait (a receive after
+// a call in its statement, a compiled call) does the engine use yaegi's own
+// interrupt, which stops every goroutine of the session, and says so.
 package interp
 
 import (

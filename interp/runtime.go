@@ -97,6 +97,8 @@ func (e *Engine) runtimeSymbols() yaegi.Exports {
 		"Send":       reflect.ValueOf(e.send),
 	}, "sync/sync": {
 		"WaitGroup": reflect.ValueOf((*waitGroup)(nil)),
+		"Mutex":     reflect.ValueOf((*mutex)(nil)),
+		"RWMutex":   reflect.ValueOf((*rwMutex)(nil)),
 	}, "time/time": {
 		"AfterFunc": reflect.ValueOf(e.afterFunc),
 		"Sleep":     reflect.ValueOf(e.sleep),
