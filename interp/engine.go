@@ -41,7 +41,9 @@
 // (see Engine.tick and block.go); goroutines the session started go on. Only
 // when the cell does not stop that way within softStopWait (a receive after
 // a call in its statement, a compiled call) does the engine use yaegi's own
-// interrupt, which stops every goroutine of the session, and says so.
+// interrupt, which stops every goroutine of the session, and says so. Code
+// blocked in a compiled call stops only when the call returns; the next cell
+// waits for that a moment, then runs in a rebuilt session (see unstick).
 package interp
 
 import (
@@ -328,6 +330,9 @@ func (e *Engine) Execute(ctx context.Context, req kernel.ExecuteRequest, out ker
 			reply = kernel.ExecuteReply{Err: internalError(fmt.Errorf("%v", r))}
 		}
 	}()
+	if xerr := e.unstick(ctx); xerr != nil {
+		return kernel.ExecuteReply{Err: xerr}
+	}
 	code, r, done := e.magics(ctx, req, out)
 	if done {
 		return r
@@ -372,7 +377,7 @@ func (e *Engine) runCell(ctx context.Context, c *cell, seq, count int, rebuilt b
 		if rebuilt {
 			return nil, internalError(fmt.Errorf("the rebuilt session still differs from the cell in %s", slices.Sorted(maps.Keys(changes))))
 		}
-		if xerr := e.rebuild(ctx, seq, changes); xerr != nil {
+		if xerr := e.rebuild(ctx, seq, changes, changed(changes)+" changed"); xerr != nil {
 			return nil, xerr
 		}
 		fresh, _ := parseCell(c.src) // without the edits made for the old session

@@ -201,8 +201,9 @@ func TestInterrupt(t *testing.T) {
 }
 
 // TestInterruptBlocked interrupts a cell blocked in compiled code: Execute
-// returns at once, but the next cell waits until the call returns, and the
-// interrupted cell does not go on after it.
+// returns at once, and the next cell, after waiting stuckWait for the call,
+// runs in a rebuilt session with the variables of the old one, where the
+// interrupted cell's code goes on when the call returns.
 func TestInterruptBlocked(t *testing.T) {
 	release := make(chan struct{})
 	e, err := New(Options{Symbols: []yaegi.Exports{{
@@ -212,7 +213,7 @@ func TestInterruptBlocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Shutdown(false)
-	execute(e, "x := 5\nimport \"gonotetest\"", nil)
+	execute(e, "x := 5\nimport \"gonotetest\"\nfunc double(v int) int { return 2 * v }", nil)
 	r, d := interrupt(e, "for i := 0; i < 1; i++ {\n\tgonotetest.Block()\n\tx = 99\n}", 100*time.Millisecond)
 	if d > time.Second || r.Err == nil || r.Err.Name != "Interrupted" {
 		t.Fatalf("interrupt: %v after %v", r.Err, d)
@@ -221,11 +222,17 @@ func TestInterruptBlocked(t *testing.T) {
 		close(release)
 		return
 	}
-	r, _ = interrupt(e, "x", 100*time.Millisecond)
-	if r.Err == nil || !strings.Contains(r.Err.Value, "blocked in a call") {
-		t.Fatalf("cell after a blocked interrupted cell: %+v %q", r.Err, resultText(r))
+	out := &fakeOut{}
+	start := time.Now()
+	r = execute(e, "double(x)", out)
+	if resultText(r) != "10" || !strings.Contains(out.text("stderr"), "still blocked in a call that cannot be interrupted") {
+		t.Fatalf("cell after a blocked interrupted cell: %v %q, stderr %q", r.Err, resultText(r), out.text("stderr"))
+	}
+	if waited := time.Since(start); waited < stuckWait {
+		t.Errorf("the cell ran after %v, before the blocked call had stuckWait to return", waited)
 	}
 	close(release)
+	time.Sleep(10 * time.Millisecond)
 	if r := execute(e, "x", nil); resultText(r) != "5" {
 		t.Errorf("after release: x = %q, err %v; want 5", resultText(r), r.Err)
 	}

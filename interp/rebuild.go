@@ -34,6 +34,10 @@ import (
 // variable still points where it did, while a pointer to a variable now
 // points to the old session's copy. Goroutines of earlier cells go on in the
 // old session.
+//
+// A cell interrupted while blocked in a compiled call (a read, a network
+// wait) also leaves the next cell a rebuilt session (see unstick): the call
+// goes on in the old one, and later cells do not wait for it.
 
 // override is the latest declaration of a type or of a method whose
 // signature changed.
@@ -81,10 +85,11 @@ func (e *Engine) setSession(s session) {
 }
 
 // rebuild replaces the session by one where the declarations changes (of
-// cell seq, about to run) replace those of earlier cells; e.mu is held.
+// cell seq, about to run) replace those of earlier cells; e.mu is held. why
+// says what made it, for the messages.
 // A function or method that a later cell declares again may fail to compile
 // with the changes (see superseded): it stays without a body.
-func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]override) *kernel.ExecError {
+func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]override, why string) *kernel.ExecError {
 	start := time.Now()
 	overrides := maps.Clone(e.overrides)
 	maps.Copy(overrides, changes)
@@ -97,7 +102,7 @@ func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]overri
 	e.setSession(session{yi: yi})
 	e.symMu.Unlock()
 	last := map[string]int{}
-	for i := e.sessionStart; i <= seq; i++ {
+	for i := e.sessionStart; i <= seq && i < len(e.cells); i++ {
 		if c, err := parseCell(e.cells[i].code); err == nil && (e.cells[i].ran > 0 || i == seq) {
 			for name := range c.funcNames() {
 				last[name] = i
@@ -123,17 +128,17 @@ func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]overri
 		e.symMu.Lock()
 		e.setSession(old)
 		e.symMu.Unlock()
-		return rebuildError(changes, ref.count, err)
+		return rebuildError(why, ref.count, err)
 	}
 	e.overrides = overrides
 	zeroed, gone := e.carryValues(old)
 	e.log.Printf("rebuilt the session from %d cells in %s", seq-e.sessionStart, time.Since(start))
 	var msg strings.Builder
 	if len(zeroed) > 0 {
-		fmt.Fprintf(&msg, "%s: these variables are now zero, as their values were of the old types: %s\n", changed(changes), strings.Join(zeroed, ", "))
+		fmt.Fprintf(&msg, "%s: these variables are now zero, as their values were of the old types: %s\n", why, strings.Join(zeroed, ", "))
 	}
 	if len(gone) > 0 {
-		fmt.Fprintf(&msg, "%s: these variables are gone, as the statements that declared them no longer compile: %s\n", changed(changes), strings.Join(gone, ", "))
+		fmt.Fprintf(&msg, "%s: these variables are gone, as the statements that declared them no longer compile: %s\n", why, strings.Join(gone, ", "))
 	}
 	if out := e.output(); out != nil && msg.Len() > 0 {
 		out.Stream("stderr", msg.String())
@@ -145,15 +150,7 @@ func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]overri
 // old, where their types are the same. It returns the variables whose type
 // changed (zeroed) and those the session no longer has (gone).
 func (e *Engine) carryValues(old session) (zeroed, gone []string) {
-	// yaegi gives variables that were compiled but not run their storage
-	// when it next runs code.
-	for _, yi := range []*yaegi.Interpreter{old.yi, e.yi} {
-		if _, err := yi.Eval("_ = 0"); err != nil {
-			e.log.Printf("rebuild: %v", err)
-			return nil, nil
-		}
-	}
-	prev, now := old.yi.Globals(), e.yi.Globals()
+	prev, now := globals(old.yi), globals(e.yi)
 	e.symMu.RLock()
 	defer e.symMu.RUnlock()
 	for name, kind := range old.names {
@@ -177,6 +174,61 @@ func (e *Engine) carryValues(old session) (zeroed, gone []string) {
 	slices.Sort(zeroed)
 	slices.Sort(gone)
 	return zeroed, gone
+}
+
+// globals returns the variables of yi. yaegi gives variables that were
+// compiled but not run their storage when it next runs code; the old session
+// is asked first as it is, since a blocked call may still run in it.
+func globals(yi *yaegi.Interpreter) map[string]reflect.Value {
+	if g, ok := tryGlobals(yi); ok {
+		return g
+	}
+	yi.Eval("_ = 0")
+	g, _ := tryGlobals(yi)
+	return g
+}
+
+func tryGlobals(yi *yaegi.Interpreter) (g map[string]reflect.Value, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return yi.Globals(), true
+}
+
+// stuckWait is how long the next cell waits for an interrupted cell's
+// blocked call to return before it runs in a rebuilt session.
+const stuckWait = 500 * time.Millisecond
+
+// unstick waits up to stuckWait for the code of an interrupted cell to end
+// (see settle), then rebuilds the session without it; e.mu is held.
+func (e *Engine) unstick(ctx context.Context) *kernel.ExecError {
+	if e.stuck == 0 {
+		return nil
+	}
+	wait, cancel := context.WithTimeout(ctx, stuckWait)
+	defer cancel()
+	if e.settle(wait) == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return interrupted()
+	}
+	if out := e.output(); out != nil {
+		out.Stream("stderr", "gonote: the interrupted cell is still blocked in a call that cannot be interrupted; it goes on in the old session, "+
+			"and this cell runs in a session rebuilt from the earlier cells, with their variables\n")
+	}
+	e.symMu.RLock()
+	seq := len(e.cells)
+	e.symMu.RUnlock()
+	stuck := e.stuck
+	e.stuck = 0 // the new session does not wait for it
+	if xerr := e.rebuild(ctx, seq, nil, "rebuilding the session"); xerr != nil {
+		e.stuck = stuck
+		return xerr
+	}
+	return nil
 }
 
 // holdsCellInterface says whether values of type t can hold a value of an
@@ -206,13 +258,14 @@ func holdsCellInterface(t reflect.Type, seen map[reflect.Type]bool) bool {
 	return false
 }
 
-// rebuildError is the error of a cell whose changes break cell count.
-func rebuildError(changes map[string]override, count int, err error) *kernel.ExecError {
+// rebuildError is the error of a cell whose rebuild (for why) breaks cell
+// count.
+func rebuildError(why string, count int, err error) *kernel.ExecError {
 	msg, lines := err.Error(), []string(nil)
 	if xe, ok := err.(*kernel.ExecError); ok && len(xe.Traceback) > 0 {
 		msg, lines = xe.Value, xe.Traceback[1:]
 	}
-	value := fmt.Sprintf("%s changed, and cell [%d] does not compile with the change (the session is unchanged): %s", changed(changes), count, msg)
+	value := fmt.Sprintf("%s, and cell [%d] does not compile with the change (the session is unchanged): %s", why, count, msg)
 	return &kernel.ExecError{Name: "CompileError", Value: value, Traceback: append([]string{"CompileError: " + value}, lines...)}
 }
 
@@ -246,6 +299,9 @@ func (c *cell) funcNames() map[string]bool {
 
 // changed names the declarations in changes: "type T and method M of T".
 func changed(changes map[string]override) string {
+	if len(changes) == 0 {
+		return "nothing"
+	}
 	var whats []string
 	for _, o := range changes {
 		whats = append(whats, o.what)

@@ -101,7 +101,7 @@ func TestCellSemantics(t *testing.T) {
 		{"RedefinedTypeRebuildsTheSession", []step{
 			{code: "type Q struct{ X int }\nfunc (q Q) String() string { return fmt.Sprint(\"Q:\", q.X) }\nfunc mk(x int) Q { return Q{X: x} }\nfmt.Println(\"ran\")\nq := mk(1)\nn := 41\nvar data = []float64{1, 2}\nvar w = func() int { fmt.Println(\"init\"); return 7 }()", stdout: "ran\ninit\n"},
 			{code: "type Q struct{ X int }\nfunc (q Q) String() string { return fmt.Sprint(\"Q:\", q.X) }\nQ{}", result: "Q:0"},
-			{code: "type Q struct{ X, Y int }\nQ{1, 2}", result: "Q:1", stderr: "type Q: these variables are now zero, as their values were of the old types: q\n"},
+			{code: "type Q struct{ X, Y int }\nQ{1, 2}", result: "Q:1", stderr: "type Q changed: these variables are now zero, as their values were of the old types: q\n"},
 			{code: "fmt.Println(n+1, len(data), w)\nq", stdout: "42 2 7\n", result: "Q:0"},
 			{code: "mk(5).Y", result: "0"},
 			{code: "func (q Q) Sum() int { return q.X + q.Y }\nfunc show(q Q) int { return q.Sum() }\nshow(Q{1, 2})", result: "3"},
@@ -114,7 +114,7 @@ func TestCellSemantics(t *testing.T) {
 			{code: "type Shape interface{ Area() float64 }\ntype Sq struct{ S float64 }\nfunc (s Sq) Area() float64 { return s.S * s.S }\nvar sh Shape = Sq{2}\nsh.Area()", result: "4"},
 			{code: "func side(s Sq) float64 { return s.S }\nside(Sq{3})", result: "3"},
 			{code: "type Sq struct{ S, T float64 }\nfunc (s Sq) Area() float64 { return s.S * s.T }\nSq{2, 3}.Area()", result: "6",
-				stderr: "type Sq: these variables are now zero, as their values were of the old types: sh\n"},
+				stderr: "type Sq changed: these variables are now zero, as their values were of the old types: sh\n"},
 			{code: "sh == nil", result: "true"},
 			{code: "func h() int { return 1 }\nfunc useH() int { return h() + 1 }"},
 			{code: "func h() string { return \"s\" }"},
