@@ -538,9 +538,6 @@ class UnknownMessageTest(SharedKernel):
         self.assertEqual(reply["msg_type"], "kernel_info_reply")
 
 
-if __name__ == "__main__":
-    unittest.main()
-
 
 class CellSafetyTest(FreshKernel):
     """No cell can kill or wedge the kernel (issue 3): interrupts end sleeps and channel
@@ -561,6 +558,7 @@ class CellSafetyTest(FreshKernel):
         self.run_ok("var ticks atomic.Int64\ngo func() { for { ticks.Add(1); time.Sleep(time.Millisecond) } }()")
         for code in ("time.Sleep(time.Hour)", "<-make(chan int)", "v := <-make(chan string)\n_ = v",
                      "make(chan int) <- 1", "var wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()",
+                     "var mu sync.Mutex\nmu.Lock()\nmu.Lock()",
                      "for range make(chan int) {}", "select {}", "fmt.Println(<-make(chan int))"):
             with self.subTest(code=code):
                 reply, elapsed = self.interrupt_running(code)
@@ -569,6 +567,19 @@ class CellSafetyTest(FreshKernel):
                 self.assertLess(elapsed, INTERRUPT_DEADLINE, f"{code} ended {elapsed:.2f} s after the interrupt")
                 msgs = self.run_ok("a := ticks.Load()\ntime.Sleep(30 * time.Millisecond)\nfmt.Println(ticks.Load() > a)")
                 self.assertEqual(stream_text(msgs), "true\n", "the earlier cell's goroutine stopped")
+
+    def test_blocked_compiled_call_does_not_hold_up_later_cells(self):
+        """A cell interrupted inside a compiled call that never returns leaves the next cells a
+        rebuilt session with the same variables."""
+        self.run_ok('import "net"\nln, _ := net.Listen("tcp", "127.0.0.1:0")\nn := 7')
+        reply, _ = self.interrupt_running("conn, err := ln.Accept()\n_, _ = conn, err")
+        self.assertEqual(reply["content"]["ename"], "Interrupted")
+        t0 = time.monotonic()
+        msgs = self.run_ok("n * 6")
+        self.assertLess(time.monotonic() - t0, INTERRUPT_DEADLINE)
+        self.assertEqual(result_text(msgs), "42")
+        self.assertIn("still blocked in a call that cannot be interrupted", stream_text(msgs, "stderr"))
+        self.assertEqual(result_text(self.run_ok("ln.Addr().Network()")), '"tcp"')
 
     def test_goroutine_panic_is_reported_not_fatal(self):
         msgs = self.run_ok('go func() { panic("x") }()\ntime.Sleep(200 * time.Millisecond)')
@@ -598,3 +609,6 @@ class CompletionInspectionTest(SharedKernel):
         reply = wait_reply(self.kc, self.kc.inspect("strings.ToUpper", 10))
         self.assertTrue(reply["content"]["found"])
         self.assertIn("ToUpper returns", reply["content"]["data"]["text/plain"])
+
+if __name__ == "__main__":
+    unittest.main()
