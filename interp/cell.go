@@ -49,6 +49,7 @@ type postAssign struct {
 	from, to  int
 	line, col int    // of the declaration in the cell
 	name      string // of the function, for tracebacks
+	stub      string // "f = func(T) R": what a rebuild assigns when the literal no longer compiles
 }
 
 // preDecl declares the variable that holds a redefinable function.

@@ -133,6 +133,8 @@ type Engine struct {
 	replay        map[string]override // e.overrides while the session is rebuilt, else nil
 	replayLast    map[string]int      // function ("f") or method ("T.M") -> the last cell declaring it, in a rebuild
 	replaySeq     int                 // the cell a rebuild runs again
+	replayWhy     string              // what made the rebuild: "type T changed"
+	broken        []string            // functions a rebuild left without their code, see stubOut
 
 	sites    sites         // where cells start goroutines, see rewrite.go
 	running  atomic.Bool   // a cell is running
@@ -464,8 +466,11 @@ func (e *Engine) runCell(ctx context.Context, c *cell, seq, count int, rebuilt b
 			// A //line directive names the cell in positions yaegi reports
 			// later, from panics in the function, whichever cell runs then.
 			src := fmt.Sprintf(";\n//line %s:%d:%d\n%s%s", cellFile(seq), p.line, p.col, p.prefix, c.declarationText(p.from, p.to))
-			if _, err := e.eval(ctx, src); err != nil && !(replaying && e.superseded(p.name)) {
-				return nil, e.evalError(ctx, c, err)
+			if _, err := e.eval(ctx, src); err != nil {
+				xerr := e.evalError(ctx, c, err)
+				if !replaying || !e.stubOut(ctx, seq, p, xerr) {
+					return nil, xerr
+				}
 			}
 		}
 		for _, p := range s.postVar {

@@ -26,9 +26,11 @@ import (
 // run, so that nothing a cell did (printing, training, reading a file)
 // happens twice. Then every variable gets the value it had in the old
 // session, unless its type changed with the declaration: such a variable is
-// reset to its zero value, and the cell says so on stderr. When an earlier
-// cell no longer compiles with the new declaration, the cell that changed it
-// fails with that cell's error and the old session goes on unchanged.
+// reset to its zero value, and the cell says so on stderr. A function of an
+// earlier cell that no longer compiles with the change panics with its
+// compile error until its cell runs again (see stubOut), and the cell lists
+// it; any other declaration that no longer compiles fails the cell, and the
+// old session goes on unchanged.
 //
 // Values are copied, as an assignment copies them: a pointer or a slice in a
 // variable still points where it did, while a pointer to a variable now
@@ -87,8 +89,8 @@ func (e *Engine) setSession(s session) {
 // rebuild replaces the session by one where the declarations changes (of
 // cell seq, about to run) replace those of earlier cells; e.mu is held. why
 // says what made it, for the messages.
-// A function or method that a later cell declares again may fail to compile
-// with the changes (see superseded): it stays without a body.
+// A function or method that no longer compiles with the changes panics with
+// its compile error until its cell runs again (see stubOut).
 func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]override, why string) *kernel.ExecError {
 	start := time.Now()
 	overrides := maps.Clone(e.overrides)
@@ -109,8 +111,8 @@ func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]overri
 			}
 		}
 	}
-	e.replay, e.replayLast = overrides, last
-	defer func() { e.replay, e.replayLast = nil, nil }()
+	e.replay, e.replayLast, e.replayWhy, e.broken = overrides, last, why, nil
+	defer func() { e.replay, e.replayLast, e.broken = nil, nil, nil }()
 	for i := e.sessionStart; i < seq; i++ {
 		ref := e.cells[i]
 		if ref.ran == 0 {
@@ -139,6 +141,9 @@ func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]overri
 	}
 	if len(gone) > 0 {
 		fmt.Fprintf(&msg, "%s: these variables are gone, as the statements that declared them no longer compile: %s\n", why, strings.Join(gone, ", "))
+	}
+	for _, b := range e.broken {
+		fmt.Fprintf(&msg, "%s: %s\n", why, b)
 	}
 	if out := e.output(); out != nil && msg.Len() > 0 {
 		out.Stream("stderr", msg.String())
@@ -267,6 +272,23 @@ func rebuildError(why string, count int, err error) *kernel.ExecError {
 	}
 	value := fmt.Sprintf("%s, and cell [%d] does not compile with the change (the session is unchanged): %s", why, count, msg)
 	return &kernel.ExecError{Name: "CompileError", Value: value, Traceback: append([]string{"CompileError: " + value}, lines...)}
+}
+
+// stubOut makes the function of p, from cell seq, whose literal failed to
+// compile with xerr during a rebuild, panic with that error when called, and
+// notes it for the rebuild's report unless a later cell declares it again.
+// It reports whether it could.
+func (e *Engine) stubOut(ctx context.Context, seq int, p postAssign, xerr *kernel.ExecError) bool {
+	where := fmt.Sprintf("%s (cell [%d] line %d)", strings.Replace(p.name, ".", " method ", 1), e.cells[seq].count, p.line)
+	msg := fmt.Sprintf("gonote: %s no longer compiles since %s: %s; run its cell again", where, e.replayWhy, xerr.Value)
+	src := fmt.Sprintf(";\n//line %s:%d:%d\n%s { panic(%q) }", cellFile(seq), p.line, p.col, p.stub, msg)
+	if _, err := e.eval(ctx, src); err != nil {
+		return false
+	}
+	if !e.superseded(p.name) {
+		e.broken = append(e.broken, where+" no longer compiles and panics when called until its cell runs again: "+xerr.Value)
+	}
+	return true
 }
 
 // superseded says whether, in a rebuild, a later cell declares the function

@@ -681,6 +681,7 @@ func (rw *rewriter) redefinable(d ast.Decl) {
 			name:   d.Name.Name,
 			from:   rw.off(d.Type.Params.Pos()),
 			to:     rw.off(d.End()),
+			stub:   d.Name.Name + " = " + typ,
 		})
 	}
 }
@@ -739,7 +740,7 @@ func (rw *rewriter) method(d *ast.FuncDecl) {
 	rw.e.symMu.RLock()
 	_, declared := rw.e.declText[key]
 	rw.e.symMu.RUnlock()
-	decl := rw.forwarder(d, v, recvType, sig)
+	decl, ft := rw.forwarder(d, v, recvType, sig)
 	// The signature, receiver included, is what must not change.
 	if rw.checkSameText(key, "func ("+recvType+") "+d.Name.Name+sig, what, d, decl) {
 		return
@@ -764,12 +765,13 @@ func (rw *rewriter) method(d *ast.FuncDecl) {
 		line:   pos.Line - lineOffset,
 		col:    pos.Column,
 		name:   tname + "." + d.Name.Name,
+		stub:   v + " = " + ft,
 	})
 }
 
 // forwarder returns the declarations of method d's variable v and of the
-// method forwarding to it.
-func (rw *rewriter) forwarder(d *ast.FuncDecl, v, recvType, sig string) string {
+// method forwarding to it, and v's type.
+func (rw *rewriter) forwarder(d *ast.FuncDecl, v, recvType, sig string) (decl, ft string) {
 	var params, args []string
 	n := 0
 	for _, f := range d.Type.Params.List {
@@ -791,13 +793,13 @@ func (rw *rewriter) forwarder(d *ast.FuncDecl, v, recvType, sig string) string {
 	_, results, _ := strings.Cut(sig, ") ")
 	_, inner, _ := strings.Cut(sig, "(")
 	inner, _, _ = strings.Cut(inner, ")")
-	ft := "func(" + strings.Join(append([]string{recvType}, strings.Split(inner, ", ")...), ", ")
+	ft = "func(" + strings.Join(append([]string{recvType}, strings.Split(inner, ", ")...), ", ")
 	if inner == "" {
 		ft = "func(" + recvType
 	}
 	ft += ") " + results
 	return fmt.Sprintf("\nvar %s %s\nfunc (gonote_recv %s) %s(%s) %s { %s }",
-		v, ft, recvType, d.Name.Name, strings.Join(params, ", "), results, call)
+		v, ft, recvType, d.Name.Name, strings.Join(params, ", "), results, call), ft
 }
 
 // checkSame records the text of declaration n under key, or notes a change
