@@ -27,12 +27,12 @@
 //
 // A function declared by a cell lives in a variable of its function type
 // (see rewriter.redefinable): declaring it again in a later cell assigns the
-// variable, so functions of earlier cells call the new one. Changing its
-// signature declares a new variable; earlier callers keep the old function.
-// Variables keep their values unless a cell declares them again. yaegi keeps
-// the first declaration of a type or method for good, so a cell that changes
-// a type or a method's signature rebuilds the session (see rebuild.go); an
-// unchanged declaration (a re-run cell) changes nothing.
+// variable, so functions of earlier cells call the new one. Variables keep
+// their values unless a cell declares them again. yaegi keeps the first
+// declaration of a type or method for good, and compiles calls against the
+// signature it saw, so a cell that changes a type or the signature of a
+// function or method rebuilds the session (see rebuild.go); an unchanged
+// declaration (a re-run cell) changes nothing.
 //
 // # Interrupts
 //

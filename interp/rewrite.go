@@ -621,12 +621,14 @@ func (e *Engine) genericCall(x ast.Expr, local map[string]bool) bool {
 // once, when the caller is compiled. The variable is declared (by a
 // declaration run before the segment) when the session has no function of
 // that name and type yet; the declaration itself becomes the statement
-// f = func(x T) R { ... }, run after the rest of its segment. Generic functions, methods, init and main stay
-// declarations. A type or a method signature that differs from an earlier
-// cell's is a change (checkSame): yaegi would silently keep the first (yaegi
-// #1673), so the session is rebuilt. Var declarations with values also run
-// as statements in a cell that declares methods, which exist only after the
-// segment, and in a rebuild, which compiles them without running them.
+// f = func(x T) R { ... }, run after the rest of its segment. Generic
+// functions, methods, init and main stay declarations. A type, or the
+// signature of a function or method, that differs from an earlier cell's is
+// a change (see checkSame): yaegi would silently keep the first type (yaegi
+// #1673) and the calls compiled against the first signature, so the session
+// is rebuilt. Var declarations with values also run as statements in a cell
+// that declares methods, which exist only after the segment, and in a
+// rebuild, which compiles them without running them.
 func (rw *rewriter) redefinable(d ast.Decl) {
 	rw.declPos = d.Pos()
 	switch d := d.(type) {
@@ -660,16 +662,30 @@ func (rw *rewriter) redefinable(d ast.Decl) {
 			return
 		}
 		typ := "func" + rw.signature(d.Type)
+		key := "func " + d.Name.Name
 		rw.e.symMu.RLock()
-		declared := rw.e.names[d.Name.Name] == "func" && rw.e.funcType[d.Name.Name] == typ
+		isFunc, oldType := rw.e.names[d.Name.Name] == "func", rw.e.funcType[d.Name.Name]
 		rw.e.symMu.RUnlock()
-		if !declared {
-			pos := rw.c.fset.Position(d.Pos())
-			rw.s.pre = append(rw.s.pre, preDecl{
-				src:  "\n" + pad(pos.Line-lineOffset, pos.Column) + "var " + d.Name.Name + " " + typ,
-				name: d.Name.Name, typ: typ,
-			})
+		declare := func(typ string) {
+			if !isFunc || oldType != typ {
+				pos := rw.c.fset.Position(d.Pos())
+				rw.s.pre = append(rw.s.pre, preDecl{
+					src:  "\n" + pad(pos.Line-lineOffset, pos.Column) + "var " + d.Name.Name + " " + typ,
+					name: d.Name.Name, typ: typ,
+				})
+			}
 		}
+		if o, ok := rw.e.replay[key]; ok && o.text != typ {
+			// In a rebuild, the function has the signature a later cell
+			// gave it: this declaration of an older one only declares it.
+			declare(o.text)
+			rw.blank(d)
+			return
+		}
+		if isFunc && oldType != typ && rw.e.replay == nil {
+			rw.changes[key] = override{text: typ, what: key}
+		}
+		declare(typ)
 		// The declaration leaves the segment (its lines stay, blank) and
 		// runs after it as an assignment statement.
 		rw.blank(d)
