@@ -153,3 +153,28 @@ func TestReduceEmpty(t *testing.T) {
 			backend.View{Buf: src, Shape: tc.shape, Strides: tc.strides}, tc.axes)
 	}
 }
+
+// TestSumRowsFloat32Precision sums 5,000 rows of float32 fractions over
+// dim 0, through the AVX row path with its float32 blocks: the result stays
+// within float32 rounding of the float64 sum.
+func TestSumRowsFloat32Precision(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	rows, cols := 5000, 37
+	src := make([]float32, rows*cols)
+	want := make([]float64, cols)
+	for i := range src {
+		src[i] = float32(r.Float64()*2 - 0.5)
+		want[i%cols] += float64(src[i])
+	}
+	var c CPU
+	sb, _ := Wrap(src)
+	db := c.Alloc(0, backend.Float32, cols)
+	c.Reduce(backend.Sum, backend.View{Buf: db, Shape: []int{1, cols}, Strides: []int{cols, 1}},
+		backend.View{Buf: sb, Shape: []int{rows, cols}, Strides: []int{cols, 1}}, []int{0})
+	for i, w := range want {
+		got := float64(db.(*Buffer).data.([]float32)[i])
+		if math.Abs(got-w) > 1e-6*math.Abs(w)+1e-3 {
+			t.Errorf("column %d: %v, want %v", i, got, w)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"gonote/tensor/backend"
+	"gonote/tensor/cpu/internal/vec"
 )
 
 // A reducePlan splits src's axes into kept and reduced ones.
@@ -195,6 +196,41 @@ func sumFloat32(s []float32) float64 {
 	return tot
 }
 
+// sumRowsFloat32 adds rows lo to hi of l's second operand (float32 values s)
+// into acc, broadcast over the reduced axes as in reduceNum. It adds whole
+// rows with the AVX kernel into a float32 accumulator and moves that into
+// acc every sumBlock additions per element, as sumFloat32 does for one run:
+// a float32-to-float64 conversion per element would take three times as
+// long as the memory it reads.
+func sumRowsFloat32(l *loop, lo, hi int, acc []float64, s []float32) {
+	blk := make([]float32, len(acc))
+	added := 0
+	flush := func() {
+		for i, v := range blk {
+			acc[i] += float64(v)
+			blk[i] = 0
+		}
+		added = 0
+	}
+	l.rows(lo, hi, func(o [maxOps]int, n int, st [maxOps]int) {
+		oa, os := o[0], o[1]
+		if st[0] == 1 && st[1] == 1 {
+			b := blk[oa : oa+n]
+			vec.VV(vec.Add, b, b, s[os:os+n])
+		} else {
+			for i := 0; i < n; i++ {
+				blk[oa] += s[os]
+				oa += st[0]
+				os += st[1]
+			}
+		}
+		if added += n; added >= sumBlock*len(blk) {
+			flush()
+		}
+	})
+	flush()
+}
+
 func reduceNum[T number, A float64 | int64](op backend.ReduceOp, dst, src backend.View, axes []int, s []T, _ A) {
 	p := makePlan(dst, src, axes)
 	acc := make([]A, p.outputs)
@@ -285,7 +321,13 @@ func reduceNum[T number, A float64 | int64](op backend.ReduceOp, dst, src backen
 						a[i] = id
 					}
 				}
-				l.rows(lo, hi, body(a))
+				f32, isF32 := any(s).([]float32)
+				a64, isF64 := any(a).([]float64)
+				if op == backend.Sum && isF32 && isF64 && vec.Enabled {
+					sumRowsFloat32(l, lo, hi, a64, f32)
+				} else {
+					l.rows(lo, hi, body(a))
+				}
 				part[j] = a
 			})
 			for _, a := range part[1:] {
