@@ -197,38 +197,22 @@ func sumFloat32(s []float32) float64 {
 }
 
 // sumRowsFloat32 adds rows lo to hi of l's second operand (float32 values s)
-// into acc, broadcast over the reduced axes as in reduceNum. It adds whole
-// rows with the AVX kernel into a float32 accumulator and moves that into
-// acc every sumBlock additions per element, as sumFloat32 does for one run:
-// a float32-to-float64 conversion per element would take three times as
-// long as the memory it reads.
+// into acc, broadcast over the reduced axes as in reduceNum, converting
+// contiguous rows with the AVX kernel: in Go the conversion of each element
+// to float64 takes longer than reading the memory.
 func sumRowsFloat32(l *loop, lo, hi int, acc []float64, s []float32) {
-	blk := make([]float32, len(acc))
-	added := 0
-	flush := func() {
-		for i, v := range blk {
-			acc[i] += float64(v)
-			blk[i] = 0
-		}
-		added = 0
-	}
 	l.rows(lo, hi, func(o [maxOps]int, n int, st [maxOps]int) {
 		oa, os := o[0], o[1]
 		if st[0] == 1 && st[1] == 1 {
-			b := blk[oa : oa+n]
-			vec.VV(vec.Add, b, b, s[os:os+n])
-		} else {
-			for i := 0; i < n; i++ {
-				blk[oa] += s[os]
-				oa += st[0]
-				os += st[1]
-			}
+			vec.AccF64(acc[oa:oa+n], s[os:os+n])
+			return
 		}
-		if added += n; added >= sumBlock*len(blk) {
-			flush()
+		for i := 0; i < n; i++ {
+			acc[oa] += float64(s[os])
+			oa += st[0]
+			os += st[1]
 		}
 	})
-	flush()
 }
 
 func reduceNum[T number, A float64 | int64](op backend.ReduceOp, dst, src backend.View, axes []int, s []T, _ A) {

@@ -55,6 +55,12 @@ func VS(op Op, dst, x []float32, y float32) {
 	vs(op, false, dst, x, y)
 }
 
+// AccF64 adds x[i], converted to float64, to dst[i]; x is at least as long
+// as dst. It panics unless Enabled.
+func AccF64(dst []float64, x []float32) {
+	accF64(dst, x[:len(dst)])
+}
+
 // streamPart returns the bounds [h, m) of the part of dst that the
 // streaming kernels write: 32-byte aligned, a multiple of 32 elements.
 func streamPart(dst []float32) (h, m int) {

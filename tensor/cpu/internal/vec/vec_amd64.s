@@ -166,6 +166,45 @@ VSNT(·subVSNT, VSUBPS)
 VSNT(·mulVSNT, VMULPS)
 VSNT(·divVSNT, VDIVPS)
 
+// func accF64(dst []float64, x []float32): dst[i] += float64(x[i]), 16
+// elements per iteration, then one at a time.
+TEXT ·accF64(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $~15, BX
+	JZ tail
+loop:
+	VCVTPS2PD (SI)(AX*4), Y0
+	VCVTPS2PD 16(SI)(AX*4), Y1
+	VCVTPS2PD 32(SI)(AX*4), Y2
+	VCVTPS2PD 48(SI)(AX*4), Y3
+	VADDPD (DI)(AX*8), Y0, Y0
+	VADDPD 32(DI)(AX*8), Y1, Y1
+	VADDPD 64(DI)(AX*8), Y2, Y2
+	VADDPD 96(DI)(AX*8), Y3, Y3
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JB loop
+	VZEROUPPER
+tail:
+	CMPQ AX, CX
+	JAE done
+	VCVTSS2SD (SI)(AX*4), X0, X0
+	VADDSD (DI)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP tail
+done:
+	VZEROUPPER
+	RET
+
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL eaxArg+0(FP), AX

@@ -58,3 +58,28 @@ func TestStream(t *testing.T) {
 		}
 	}
 }
+
+// TestAccF64 checks AccF64 against Go's conversion and addition at lengths
+// around its 16-element step.
+func TestAccF64(t *testing.T) {
+	if !Enabled {
+		t.Skip("no kernels here")
+	}
+	for _, n := range []int{0, 1, 15, 16, 17, 33, 1000} {
+		x := make([]float32, n+3)
+		dst, want := make([]float64, n), make([]float64, n)
+		for i := range x {
+			x[i] = float32(i)*0.37 - 5
+		}
+		for i := range dst {
+			dst[i] = float64(i) * 1e-3
+			want[i] = dst[i] + float64(x[i+1])
+		}
+		AccF64(dst, x[1:])
+		for i := range dst {
+			if dst[i] != want[i] {
+				t.Fatalf("n=%d: dst[%d] = %v, want %v", n, i, dst[i], want[i])
+			}
+		}
+	}
+}
