@@ -169,6 +169,12 @@ const sumBlock = 1024
 // rounding error that grows with the block size, not with len(s).
 func sumFloat32(s []float32) float64 {
 	var tot float64
+	if vec.Enabled && len(s) >= 32 {
+		// The same blocks, in 32 lanes with AVX.
+		n := len(s) &^ 31
+		tot = vec.SumF32(s[:n])
+		s = s[n:]
+	}
 	for len(s) >= 8 {
 		blk := s
 		if len(blk) > sumBlock {

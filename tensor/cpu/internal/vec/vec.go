@@ -61,6 +61,16 @@ func AccF64(dst []float64, x []float32) {
 	accF64(dst, x[:len(dst)])
 }
 
+// SumF32 returns the sum of x, whose length must be a multiple of 32, in
+// float32 blocks of 1,024 values added up in float64. It panics unless
+// Enabled.
+func SumF32(x []float32) float64 {
+	if len(x)%32 != 0 {
+		panic("vec: SumF32 of a length that is not a multiple of 32")
+	}
+	return sumF32(x)
+}
+
 // streamPart returns the bounds [h, m) of the part of dst that the
 // streaming kernels write: 32-byte aligned, a multiple of 32 elements.
 func streamPart(dst []float32) (h, m int) {

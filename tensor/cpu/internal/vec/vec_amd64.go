@@ -65,6 +65,9 @@ func divVSNT(dst, x []float32, y float32)
 //go:noescape
 func accF64(dst []float64, x []float32)
 
+//go:noescape
+func sumF32(x []float32) float64
+
 func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)

@@ -205,6 +205,51 @@ done:
 	VZEROUPPER
 	RET
 
+// func sumF32(x []float32) float64: the sum of x, whose length is a
+// multiple of 32. Blocks of up to 1024 values add up in 32 float32 lanes
+// (four YMM registers); each block's lanes then go into four float64 lanes.
+TEXT ·sumF32(SB), NOSPLIT, $0-32
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VXORPD Y8, Y8, Y8
+block:
+	CMPQ CX, $0
+	JE end
+	MOVQ CX, BX
+	CMPQ BX, $1024
+	JBE blocklen
+	MOVQ $1024, BX
+blocklen:
+	SUBQ BX, CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+inner:
+	VADDPS (SI), Y0, Y0
+	VADDPS 32(SI), Y1, Y1
+	VADDPS 64(SI), Y2, Y2
+	VADDPS 96(SI), Y3, Y3
+	ADDQ $128, SI
+	SUBQ $32, BX
+	JNZ inner
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	VCVTPS2PD X0, Y4
+	VEXTRACTF128 $1, Y0, X5
+	VCVTPS2PD X5, Y5
+	VADDPD Y4, Y8, Y8
+	VADDPD Y5, Y8, Y8
+	JMP block
+end:
+	VEXTRACTF128 $1, Y8, X9
+	VADDPD X9, X8, X8
+	VHADDPD X8, X8, X8
+	VMOVSD X8, ret+24(FP)
+	VZEROUPPER
+	RET
+
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL eaxArg+0(FP), AX

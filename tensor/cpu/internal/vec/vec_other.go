@@ -8,6 +8,7 @@ const Enabled = false
 func unavailable() { panic("vec: no kernels on this architecture") }
 
 func accF64(dst []float64, x []float32)   { unavailable() }
+func sumF32(x []float32) float64          { unavailable(); return 0 }
 func addVV(dst, x, y []float32)           { unavailable() }
 func subVV(dst, x, y []float32)           { unavailable() }
 func mulVV(dst, x, y []float32)           { unavailable() }

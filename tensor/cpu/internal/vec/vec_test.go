@@ -83,3 +83,29 @@ func TestAccF64(t *testing.T) {
 		}
 	}
 }
+
+// TestSumF32 checks SumF32 against a float64 sum, within float32 rounding
+// per block, at lengths around its 1,024-value blocks.
+func TestSumF32(t *testing.T) {
+	if !Enabled {
+		t.Skip("no kernels here")
+	}
+	for _, n := range []int{0, 32, 992, 1024, 1056, 4096, 100000 &^ 31} {
+		x := make([]float32, n)
+		want := 0.0
+		for i := range x {
+			x[i] = float32(i%97)*0.25 - 11
+			want += float64(x[i])
+		}
+		if got := SumF32(x); math.Abs(got-want) > 1e-6*float64(n) {
+			t.Errorf("n=%d: %v, want %v", n, got, want)
+		}
+	}
+	ints := make([]float32, 4096)
+	for i := range ints {
+		ints[i] = float32(i)
+	}
+	if got := SumF32(ints); got != 4095*4096/2 {
+		t.Errorf("sum of 0..4095 = %v", got)
+	}
+}
