@@ -9,18 +9,27 @@ import (
 	"gonote/kernel"
 )
 
-// BenchmarkExecuteTrivial is the engine's share of a trivial cell's round trip.
-func BenchmarkExecuteTrivial(b *testing.B) {
+// benchRunner returns a function that runs a cell in a fresh engine and
+// fails b on an error.
+func benchRunner(b *testing.B) func(code string) {
 	e, err := New(Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer e.Shutdown(false)
+	b.Cleanup(func() { e.Shutdown(false) })
 	out := &fakeOut{}
-	for b.Loop() {
-		if r := e.Execute(context.Background(), kernel.ExecuteRequest{Code: "1"}, out); r.Err != nil {
-			b.Fatal(r.Err)
+	return func(code string) {
+		if r := e.Execute(context.Background(), kernel.ExecuteRequest{Code: code}, out); r.Err != nil {
+			b.Fatalf("%s\n%s", code, strings.Join(r.Err.Traceback, "\n"))
 		}
+	}
+}
+
+// BenchmarkExecuteTrivial is the engine's share of a trivial cell's round trip.
+func BenchmarkExecuteTrivial(b *testing.B) {
+	run := benchRunner(b)
+	for b.Loop() {
+		run("1")
 	}
 }
 
@@ -28,17 +37,7 @@ func BenchmarkExecuteTrivial(b *testing.B) {
 // each declaring a type, a function, a method and two variables (see
 // rebuild.go): the cell that changes the type alternates between two texts.
 func BenchmarkRebuild(b *testing.B) {
-	e, err := New(Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer e.Shutdown(false)
-	out := &fakeOut{}
-	run := func(code string) {
-		if r := e.Execute(context.Background(), kernel.ExecuteRequest{Code: code}, out); r.Err != nil {
-			b.Fatalf("%s\n%s", code, strings.Join(r.Err.Traceback, "\n"))
-		}
-	}
+	run := benchRunner(b)
 	run("type Config struct{ LR float64 }\ncfg := Config{0.1}")
 	for i := range 50 {
 		run(fmt.Sprintf("type T%d struct{ N int }\nfunc (t T%[1]d) Double() int { return 2 * t.N }\nfunc f%[1]d(c Config) float64 { return c.LR * %[1]d }\n"+
