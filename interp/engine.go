@@ -128,7 +128,7 @@ type Engine struct {
 	funcType      map[string]string   // type of the variable holding a cell's function
 	declText      map[string]string   // "type T", "method T.M" -> its declaration's text
 	varType       map[string]string   // variable -> its type's name, when its declaration shows it
-	overrides     map[string]override // changes of types and method signatures, see rebuild
+	overrides     map[string]override // changes of types and signatures, see rebuild
 	sessionStart  int                 // e.cells index of the session's first cell (after %reset)
 	replay        map[string]override // e.overrides while the session is rebuilt, else nil
 	replayLast    map[string]int      // function ("f") or method ("T.M") -> the last cell declaring it, in a rebuild
@@ -171,19 +171,8 @@ type cellRef struct {
 // takes tens of milliseconds) so that the kernel can answer kernel_info at
 // once; the first Execute waits for it.
 func New(opts Options) (*Engine, error) {
-	e := &Engine{
-		opts:     opts,
-		ready:    make(chan struct{}),
-		imports:  map[string]bool{},
-		pkgs:     map[string]string{},
-		names:    map[string]string{},
-		funcs:    map[string]cellRef{},
-		generic:  map[string]bool{},
-		funcType: map[string]string{},
-		declText: map[string]string{},
-		varType:  map[string]string{},
-	}
-	e.overrides = map[string]override{}
+	e := &Engine{opts: opts, ready: make(chan struct{}), overrides: map[string]override{}}
+	e.setSession(newSession(nil)) // the interpreter comes in start
 	e.cap = capturing()
 	if e.log = opts.Log; e.log == nil {
 		e.log = log.New(io.Discard, "", 0)
@@ -259,7 +248,7 @@ func (e *Engine) reset() error {
 	}
 	e.symMu.Lock()
 	defer e.symMu.Unlock()
-	e.setSession(session{yi: yi})
+	e.setSession(newSession(yi))
 	e.overrides = map[string]override{}
 	e.sessionStart = len(e.cells)
 	return nil
@@ -475,7 +464,7 @@ func (e *Engine) runCell(ctx context.Context, c *cell, seq, count int, rebuilt b
 		}
 		for _, p := range s.postVar {
 			if replaying {
-				continue // compiled above
+				break // compiled above
 			}
 			if _, err := e.eval(ctx, e.postVarSource(c, p)); err != nil {
 				xerr := e.evalError(ctx, c, err)

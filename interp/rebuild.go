@@ -15,9 +15,10 @@ import (
 	"gonote/kernel"
 )
 
-// Changing a type or the signature of a method rebuilds the session: yaegi
-// keeps the first declaration of a type or method for good (yaegi #1673),
-// and the functions of earlier cells are compiled against it.
+// Changing a type or the signature of a function or method rebuilds the
+// session: yaegi keeps the first declaration of a type or method for good
+// (yaegi #1673), and the functions of earlier cells are compiled against the
+// declarations they saw.
 //
 // A rebuild starts a fresh interpreter and runs again, in order, the cells of
 // the session (since the last %reset), with every changed declaration
@@ -41,13 +42,13 @@ import (
 // wait) also leaves the next cell a rebuilt session (see unstick): the call
 // goes on in the old one, and later cells do not wait for it.
 
-// override is the latest declaration of a type or of a method whose
-// signature changed.
+// override is the latest declaration of a type, or the latest signature of
+// a function or method that changed it.
 type override struct {
-	src  string // its text in its cell: the type spec, or the method
-	text string // its text as recorded (declText), which identifies it
-	decl string // a method's variable and forwarding method (rewriter.forwarder); "" for a type
-	what string // "type T", "method M of T"
+	src  string // its text in its cell: the type spec, or the method ("" for a function)
+	text string // its text as recorded (declText), or the function's type, which identifies it
+	decl string // a method's variable and forwarding method (rewriter.forwarder), else ""
+	what string // "type T", "method M of T", "func f"
 }
 
 // session is the part of the Engine that a rebuild replaces.
@@ -64,35 +65,28 @@ type session struct {
 	varType       map[string]string
 }
 
+// newSession returns an empty session on yi.
+func newSession(yi *yaegi.Interpreter) session {
+	return session{yi: yi, imports: map[string]bool{}, pkgs: map[string]string{}, names: map[string]string{},
+		funcs: map[string]cellRef{}, generic: map[string]bool{}, funcType: map[string]string{},
+		declText: map[string]string{}, varType: map[string]string{}}
+}
+
 // currentSession returns e's session; symMu is held.
 func (e *Engine) currentSession() session {
 	return session{e.yi, e.imports, e.pkgs, e.names, e.declaredTypes, e.funcs, e.generic, e.funcType, e.declText, e.varType}
 }
 
-// setSession makes s e's session, with empty maps where s has none; symMu is
-// held.
+// setSession makes s e's session; symMu is held.
 func (e *Engine) setSession(s session) {
-	orNew := func(m map[string]string) map[string]string {
-		if m == nil {
-			return map[string]string{}
-		}
-		return m
-	}
-	e.yi, e.declaredTypes = s.yi, s.declaredTypes
-	e.imports, e.funcs, e.generic = s.imports, s.funcs, s.generic
-	if e.imports == nil {
-		e.imports, e.funcs, e.generic = map[string]bool{}, map[string]cellRef{}, map[string]bool{}
-	}
-	e.pkgs, e.names, e.funcType, e.declText, e.varType = orNew(s.pkgs), orNew(s.names), orNew(s.funcType), orNew(s.declText), orNew(s.varType)
+	e.yi, e.imports, e.pkgs, e.names, e.declaredTypes = s.yi, s.imports, s.pkgs, s.names, s.declaredTypes
+	e.funcs, e.generic, e.funcType, e.declText, e.varType = s.funcs, s.generic, s.funcType, s.declText, s.varType
 }
 
 // rebuild replaces the session by one where the declarations changes (of
 // cell seq, about to run) replace those of earlier cells; e.mu is held. why
 // says what made it, for the messages.
-// A function or method that no longer compiles with the changes panics with
-// its compile error until its cell runs again (see stubOut).
 func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]override, why string) *kernel.ExecError {
-	start := time.Now()
 	overrides := maps.Clone(e.overrides)
 	maps.Copy(overrides, changes)
 	yi, err := e.newInterpreter()
@@ -101,11 +95,15 @@ func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]overri
 	}
 	e.symMu.Lock()
 	old := e.currentSession()
-	e.setSession(session{yi: yi})
+	e.setSession(newSession(yi))
 	e.symMu.Unlock()
+	// The cells that ran, parsed again (a cell's text parsed once before).
+	cells := map[int]*cell{}
 	last := map[string]int{}
 	for i := e.sessionStart; i <= seq && i < len(e.cells); i++ {
-		if c, err := parseCell(e.cells[i].code); err == nil && (e.cells[i].ran > 0 || i == seq) {
+		if e.cells[i].ran > 0 || i == seq {
+			c, _ := parseCell(e.cells[i].code)
+			cells[i] = c
 			for name := range c.funcNames() {
 				last[name] = i
 			}
@@ -114,27 +112,19 @@ func (e *Engine) rebuild(ctx context.Context, seq int, changes map[string]overri
 	e.replay, e.replayLast, e.replayWhy, e.broken = overrides, last, why, nil
 	defer func() { e.replay, e.replayLast, e.broken = nil, nil, nil }()
 	for i := e.sessionStart; i < seq; i++ {
-		ref := e.cells[i]
-		if ref.ran == 0 {
+		if cells[i] == nil {
 			continue
 		}
 		e.replaySeq = i
-		c, err := parseCell(ref.code)
-		if err == nil {
-			_, xerr := e.runCell(ctx, c, i, ref.count, false)
-			if xerr == nil {
-				continue
-			}
-			err = xerr
+		if _, xerr := e.runCell(ctx, cells[i], i, e.cells[i].count, false); xerr != nil {
+			e.symMu.Lock()
+			e.setSession(old)
+			e.symMu.Unlock()
+			return rebuildError(why, e.cells[i].count, xerr)
 		}
-		e.symMu.Lock()
-		e.setSession(old)
-		e.symMu.Unlock()
-		return rebuildError(why, ref.count, err)
 	}
 	e.overrides = overrides
 	zeroed, gone := e.carryValues(old)
-	e.log.Printf("rebuilt the session from %d cells in %s", seq-e.sessionStart, time.Since(start))
 	var msg strings.Builder
 	if len(zeroed) > 0 {
 		fmt.Fprintf(&msg, "%s: these variables are now zero, as their values were of the old types: %s\n", why, strings.Join(zeroed, ", "))
@@ -264,14 +254,10 @@ func holdsCellInterface(t reflect.Type, seen map[reflect.Type]bool) bool {
 }
 
 // rebuildError is the error of a cell whose rebuild (for why) breaks cell
-// count.
-func rebuildError(why string, count int, err error) *kernel.ExecError {
-	msg, lines := err.Error(), []string(nil)
-	if xe, ok := err.(*kernel.ExecError); ok && len(xe.Traceback) > 0 {
-		msg, lines = xe.Value, xe.Traceback[1:]
-	}
-	value := fmt.Sprintf("%s, and cell [%d] does not compile with the change (the session is unchanged): %s", why, count, msg)
-	return &kernel.ExecError{Name: "CompileError", Value: value, Traceback: append([]string{"CompileError: " + value}, lines...)}
+// count with xerr.
+func rebuildError(why string, count int, xerr *kernel.ExecError) *kernel.ExecError {
+	value := fmt.Sprintf("%s, and cell [%d] does not compile with the change (the session is unchanged): %s", why, count, xerr.Value)
+	return &kernel.ExecError{Name: "CompileError", Value: value, Traceback: append([]string{"CompileError: " + value}, xerr.Traceback[min(1, len(xerr.Traceback)):]...)}
 }
 
 // stubOut makes the function of p, from cell seq, whose literal failed to
