@@ -76,9 +76,9 @@ type rewriter struct {
 	late     bool                  // the cell's earlier statements have run (lateComposites)
 }
 
-// rewrite computes the cell's edits. It returns the types and method
-// signatures the cell changes, which need the session rebuilt (see
-// rebuild.go). The error is a scanner.ErrorList for the constructs gonote
+// rewrite computes the cell's edits. It returns the types and the
+// signatures of functions and methods the cell changes, which need the
+// session rebuilt (see rebuild.go). The error is a scanner.ErrorList for the constructs gonote
 // cannot run correctly.
 func (e *Engine) rewrite(c *cell, count int) (map[string]override, error) {
 	rw := &rewriter{e: e, c: c, count: count, generics: map[string]bool{}, vars: map[string]*ast.Ident{}, comms: map[ast.Stmt]bool{}, labeled: map[ast.Stmt]bool{},
@@ -1030,7 +1030,9 @@ func (rw *rewriter) yieldBody(body *ast.BlockStmt) token.Pos {
 
 // exprType returns the type of x when the session can tell it without
 // running anything: a name of an earlier cell or a bound package, or a call
-// of a function so named (its first result). Otherwise nil.
+// of a function so named (its first result). Otherwise nil. With ran, the
+// names the cell itself declares count too: its earlier statements have run
+// (see lateComposites).
 func (e *Engine) exprType(x ast.Expr, ran bool) reflect.Type {
 	call, isCall := ast.Unparen(x).(*ast.CallExpr)
 	name := x
@@ -1508,7 +1510,8 @@ func (rw *rewriter) spreadPackageVar(call *ast.CallExpr) {
 // convertToOwnType wraps x, whose type the session knows (see exprType), in
 // a conversion to that type written out, when want accepts the type and the
 // cell can spell it: how the rewriter hands yaegi a value it would
-// otherwise mishandle, without changing its Go type.
+// otherwise mishandle, without changing its Go type. It reports whether it
+// did.
 func (rw *rewriter) convertToOwnType(x ast.Expr, want func(reflect.Type) bool) bool {
 	t := rw.e.exprType(x, rw.late)
 	if t == nil || !want(t) {
