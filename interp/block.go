@@ -10,8 +10,8 @@ import (
 // rewriter (rewriter.chanStmts, selectStmt) gives selects a case that waits
 // on the interrupt and routes receives and sends through recv and send,
 // which wait on it too; and cells get a sync.WaitGroup, Mutex and RWMutex
-// whose waits do the same. An interrupt wakes every such wait; tick then stops the interrupted
-// cell's goroutine, and the others wait again.
+// whose waits do the same. An interrupt wakes every such wait; tick then
+// stops the interrupted cell's goroutine, and the others wait again.
 
 // intrChan returns the channel the next interrupt closes.
 func (e *Engine) intrChan() <-chan struct{} { return e.intr.current() }
@@ -164,6 +164,9 @@ func (m *mutex) ch() chan struct{} {
 
 // Lock locks m, waiting until it is unlocked.
 func (m *mutex) Lock() {
+	if m.TryLock() {
+		return
+	}
 	for {
 		select {
 		case m.ch() <- struct{}{}:
