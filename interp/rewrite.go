@@ -658,6 +658,10 @@ func (rw *rewriter) redefinable(d ast.Decl) {
 			}
 			return
 		}
+		if rw.e.replay != nil && (d.Name.Name == "init" || d.Name.Name == "main") {
+			rw.blank(d) // yaegi runs them when declared: a rebuild must not run them again
+			return
+		}
 		if d.Type.TypeParams != nil || d.Body == nil || slices.Contains([]string{"init", "main", "_"}, d.Name.Name) {
 			return
 		}

@@ -101,6 +101,7 @@ func TestCellSemantics(t *testing.T) {
 		{"RedefinedTypeRebuildsTheSession", []step{
 			{code: "type Q struct{ X int }\nfunc (q Q) String() string { return fmt.Sprint(\"Q:\", q.X) }\nfunc mk(x int) Q { return Q{X: x} }\nfmt.Println(\"ran\")\nq := mk(1)\nn := 41\nvar data = []float64{1, 2}\nvar w = func() int { fmt.Println(\"init\"); return 7 }()", stdout: "ran\ninit\n"},
 			{code: "type Q struct{ X int }\nfunc (q Q) String() string { return fmt.Sprint(\"Q:\", q.X) }\nQ{}", result: "Q:0"},
+			{code: "func init() { fmt.Println(\"in init\") }", stdout: "in init\n"},
 			{code: "type Q struct{ X, Y int }\nQ{1, 2}", result: "Q:1", stderr: "type Q changed: these variables are now zero, as their values were of the old types: q\n"},
 			{code: "fmt.Println(n+1, len(data), w)\nq", stdout: "42 2 7\n", result: "Q:0"},
 			{code: "mk(5).Y", result: "0"},
