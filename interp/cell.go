@@ -60,11 +60,12 @@ type preDecl struct {
 
 // cell is a parsed cell: its source lines and segments.
 type cell struct {
-	src   string
-	lines []string
-	segs  []segment
-	fset  *token.FileSet // positions of the segments' files
-	edits []edit         // see rewrite.go; sorted by offset
+	src      string
+	lines    []string
+	segs     []segment
+	fset     *token.FileSet // positions of the segments' files
+	edits    []edit         // see rewrite.go; sorted by offset
+	mainLine int            // the line of a func main the cell declares, or 0 (see mainVar)
 }
 
 // lineOffset is the number of lines yaegiSource puts before the cell's first

@@ -475,6 +475,12 @@ func (e *Engine) runCell(ctx context.Context, c *cell, seq, count int, rebuilt b
 		e.record(c, s, count)
 		e.ran(seq, i)
 	}
+	if c.mainLine > 0 && !replaying {
+		src := fmt.Sprintf(";\n//line %s:%d:1\n%s()", yaegi.DefaultSourceName, c.mainLine+lineOffset, mainVar)
+		if _, err := e.eval(ctx, src); err != nil {
+			return nil, e.evalError(ctx, c, err)
+		}
+	}
 	return nil, nil
 }
 
@@ -627,7 +633,7 @@ func (e *Engine) record(c *cell, s segment, count int) {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
 			if d.Recv == nil {
-				e.addName(d.Name.Name, "func")
+				e.addName(funcVar(d.Name.Name), "func")
 				e.generic[d.Name.Name] = d.Type.TypeParams != nil
 				e.funcs[d.Name.Name] = cellRef{count: count, lines: c.lines, line: c.fset.Position(d.Pos()).Line - lineOffset}
 			}

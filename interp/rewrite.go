@@ -193,6 +193,7 @@ func (rw *rewriter) visit(n ast.Node) bool {
 	case *ast.CallExpr:
 		rw.builtinCall(n)
 		rw.spreadPackageVar(n)
+		rw.mainCall(n)
 	case *ast.LabeledStmt:
 		rw.labeled[n.Stmt] = true
 	case *ast.SelectStmt:
@@ -658,24 +659,28 @@ func (rw *rewriter) redefinable(d ast.Decl) {
 			}
 			return
 		}
-		if rw.e.replay != nil && (d.Name.Name == "init" || d.Name.Name == "main") {
-			rw.blank(d) // yaegi runs them when declared: a rebuild must not run them again
+		if rw.e.replay != nil && d.Name.Name == "init" {
+			rw.blank(d) // yaegi runs it when declared: a rebuild must not run it again
 			return
 		}
-		if d.Type.TypeParams != nil || d.Body == nil || slices.Contains([]string{"init", "main", "_"}, d.Name.Name) {
+		if d.Type.TypeParams != nil || d.Body == nil || slices.Contains([]string{"init", "_"}, d.Name.Name) {
 			return
+		}
+		v := funcVar(d.Name.Name)
+		if v == mainVar {
+			rw.c.mainLine = rw.c.fset.Position(d.Pos()).Line - lineOffset
 		}
 		typ := "func" + rw.signature(d.Type)
 		key := "func " + d.Name.Name
 		rw.e.symMu.RLock()
-		isFunc, oldType := rw.e.names[d.Name.Name] == "func", rw.e.funcType[d.Name.Name]
+		isFunc, oldType := rw.e.names[v] == "func", rw.e.funcType[v]
 		rw.e.symMu.RUnlock()
 		declare := func(typ string) {
 			if !isFunc || oldType != typ {
 				pos := rw.c.fset.Position(d.Pos())
 				rw.s.pre = append(rw.s.pre, preDecl{
-					src:  "\n" + pad(pos.Line-lineOffset, pos.Column) + "var " + d.Name.Name + " " + typ,
-					name: d.Name.Name, typ: typ,
+					src:  "\n" + pad(pos.Line-lineOffset, pos.Column) + "var " + v + " " + typ,
+					name: v, typ: typ,
 				})
 			}
 		}
@@ -695,14 +700,43 @@ func (rw *rewriter) redefinable(d ast.Decl) {
 		rw.blank(d)
 		pos := rw.c.fset.Position(d.Pos())
 		rw.s.post = append(rw.s.post, postAssign{
-			prefix: d.Name.Name + " = func",
+			prefix: v + " = func",
 			line:   pos.Line - lineOffset,
 			col:    pos.Column,
 			name:   d.Name.Name,
 			from:   rw.off(d.Type.Params.Pos()),
 			to:     rw.off(d.End()),
-			stub:   d.Name.Name + " = " + typ,
+			stub:   v + " = " + typ,
 		})
+	}
+}
+
+// mainVar holds a cell's func main: yaegi runs a function named main after
+// every later evaluation, while a cell that declares main runs it once, as
+// go run does (see Engine.runCell), and later cells may call main().
+const mainVar = "gonote_main"
+
+// funcVar returns the name of the variable that holds the cell function
+// name (see redefinable).
+func funcVar(name string) string {
+	if name == "main" {
+		return mainVar
+	}
+	return name
+}
+
+// mainCall makes a call of the cells' func main call mainVar.
+func (rw *rewriter) mainCall(call *ast.CallExpr) {
+	id, ok := call.Fun.(*ast.Ident)
+	if !ok || id.Name != "main" || id.Obj != nil && id.Obj.Kind != ast.Fun {
+		return
+	}
+	generic, declared := rw.generics["main"]
+	rw.e.symMu.RLock()
+	inSession := rw.e.names[mainVar] == "func"
+	rw.e.symMu.RUnlock()
+	if declared && !generic || inSession {
+		rw.replace(id.Pos(), id.End(), mainVar)
 	}
 }
 

@@ -84,6 +84,13 @@ func TestCellSemantics(t *testing.T) {
 			{code: "func f() int { return 2 }\ng()", result: "20"},
 			{code: "len(data)", result: "3"},
 		}, false},
+		{"FuncMainRunsOnceLikeGoRun", []step{
+			{code: "func main() { fmt.Println(\"main ran\") }", stdout: "main ran\n"},
+			{code: "1", result: "1"},
+			{code: "func twice() { main(); main() }\ntwice()", stdout: "main ran\nmain ran\n"},
+			{code: "func main() { fmt.Println(\"v2\") }", stdout: "v2\n"},
+			{code: "twice()", stdout: "v2\nv2\n"},
+		}, false},
 		{"RecursiveFunc", []step{
 			{code: "func fib(n int) int {\n\tif n < 2 {\n\t\treturn n\n\t}\n\treturn fib(n-1) + fib(n-2)\n}\nfib(10)", result: "55"},
 		}, false},
