@@ -104,7 +104,11 @@ func (c *cell) lineText(n int) string {
 // scanner.ErrorList whose positions are cell lines plus lineOffset.
 func parseCell(src string) (*cell, error) {
 	fset := token.NewFileSet()
+	src, pkgErr := withoutPackageClause(src)
 	c := &cell{src: src, lines: strings.Split(src, "\n"), fset: fset}
+	if pkgErr != nil {
+		return c, pkgErr
+	}
 	var runs []segment
 	for _, s := range splitItems(src) {
 		n := len(runs)
@@ -275,4 +279,27 @@ func itemKind(toks []tok) segKind {
 		}
 	}
 	return segStmt
+}
+
+// withoutPackageClause blanks the package clause a program pasted whole into
+// a cell starts with: cells are package main. Another package is an error.
+func withoutPackageClause(src string) (string, error) {
+	var sc scanner.Scanner
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	sc.Init(file, []byte(src), nil, 0)
+	pos, tok, _ := sc.Scan()
+	if tok != token.PACKAGE {
+		return src, nil
+	}
+	_, tok, name := sc.Scan()
+	if tok != token.IDENT || name != "main" {
+		var errs scanner.ErrorList
+		p := fset.Position(pos)
+		errs.Add(token.Position{Line: p.Line + lineOffset, Column: p.Column}, "a cell is part of package main: remove the package clause, or make it package main")
+		return src, errs
+	}
+	start, end := file.Offset(pos), file.Offset(pos)+len("package")
+	end = strings.Index(src[end:], name) + end + len(name)
+	return src[:start] + strings.Repeat(" ", end-start) + src[end:], nil
 }

@@ -85,8 +85,9 @@ func TestCellSemantics(t *testing.T) {
 			{code: "len(data)", result: "3"},
 		}, false},
 		{"FuncMainRunsOnceLikeGoRun", []step{
-			{code: "func main() { fmt.Println(\"main ran\") }", stdout: "main ran\n"},
+			{code: "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"main ran\")\n}", stdout: "main ran\n"},
 			{code: "1", result: "1"},
+			{code: "package tools\nx := 1", err: "CompileError: a cell is part of package main"},
 			{code: "func twice() { main(); main() }\ntwice()", stdout: "main ran\nmain ran\n"},
 			{code: "func main() { fmt.Println(\"v2\") }", stdout: "v2\n"},
 			{code: "twice()", stdout: "v2\nv2\n"},
