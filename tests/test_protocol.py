@@ -596,6 +596,26 @@ class CellSafetyTest(FreshKernel):
         self.assertEqual(result_text(self.run_ok("2 * 21")), "42")
 
 
+class RedefinitionTest(FreshKernel):
+    """Changing a type rebuilds the session (issue 3): a model in a variable keeps its weights,
+    functions of earlier cells see the new type, and nothing runs twice."""
+
+    def test_type_change_keeps_the_model(self):
+        self.run_ok("type MLP struct{ W *tensor.Tensor }\n"
+                    "func (m *MLP) Forward(x *tensor.Tensor) *tensor.Tensor { return x.Matmul(m.W) }")
+        self.run_ok("type Config struct{ LR float64 }\nfunc lr(c Config) float64 { return c.LR }")
+        msgs = self.run_ok('m := &MLP{W: tensor.Randn(3, 2)}\nw0 := m.W.Sum().Item()\nfmt.Println("trained")')
+        self.assertEqual(stream_text(msgs), "trained\n")
+        msgs = self.run_ok("type Config struct{ LR, Momentum float64 }\nlr(Config{LR: 0.5})")
+        self.assertEqual(result_text(msgs), "0.5")
+        self.assertEqual(stream_text(msgs), "", "a statement of an earlier cell ran again")
+        self.assertEqual(stream_text(msgs, "stderr"), "")
+        self.assertEqual(result_text(self.run_ok("m.W.Sum().Item() == w0")), "true")
+        msgs = self.run_ok("type MLP struct{ W, B *tensor.Tensor }")
+        self.assertIn("these variables are now zero, as their values were of the old types: m", stream_text(msgs, "stderr"))
+        self.assertEqual(result_text(self.run_ok("m == nil")), "true")
+
+
 class CompletionInspectionTest(SharedKernel):
     """complete_request and inspect_request through jupyter_client."""
 
