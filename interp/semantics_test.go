@@ -319,6 +319,15 @@ func TestCellSemantics(t *testing.T) {
 					t.Errorf("cell %d %q: stderr %q, want it to contain %q", i, st.code, stderr, st.stderr)
 				}
 			}
+			// The session survives a rebuild: a type change replays its
+			// cells, and nothing they printed prints again.
+			for _, code := range []string{"type gonoteProbe struct{ A int }", "type gonoteProbe struct{ A, B int }"} {
+				out := &fakeOut{}
+				r := e.Execute(context.Background(), kernel.ExecuteRequest{Code: code, Count: 1}, out)
+				if r.Err != nil || out.text("stdout") != "" {
+					t.Errorf("rebuild after the scenario: %v, stdout %q, stderr %q", r.Err, out.text("stdout"), out.text("stderr"))
+				}
+			}
 		})
 	}
 }
