@@ -1363,6 +1363,24 @@ var posRE = regexp.MustCompile(`^(?:(\S*?):)?(\d+):(\d+): (?s)(.*)$`)
 // redeclaredRE matches yaegi's error for a second package of the same name.
 var redeclaredRE = regexp.MustCompile(`^(\w+)/_\.go redeclared in this block$`)
 
+// yaegiCategoryRE matches the names of yaegi's type categories, which its
+// messages show for types without a name: "(type float64T)", "ptrT".
+var yaegiCategoryRE = regexp.MustCompile(`\b(type|types|and) (bool|complex64|complex128|error|float32|float64|u?int(?:8|16|32|64|ptr)?|string|ptr|slice|map|struct|func|chan|array|interface)T\b`)
+
+// tidyYaegiTypes writes the type categories in msg as Go would:
+// "cannot use  (type float64T) as type intT" becomes "cannot use value (type
+// float64) as type int".
+func tidyYaegiTypes(msg string) string {
+	msg = strings.ReplaceAll(msg, "cannot use  (", "cannot use value (")
+	return yaegiCategoryRE.ReplaceAllStringFunc(msg, func(m string) string {
+		before, name, _ := strings.Cut(strings.TrimSuffix(m, "T"), " ")
+		if word, ok := map[string]string{"ptr": "pointer", "array": "array", "slice": "slice", "map": "map", "struct": "struct", "func": "func", "chan": "channel", "interface": "interface"}[name]; ok {
+			name = "a " + word
+		}
+		return before + " " + name
+	})
+}
+
 // compileError reports errors with their cell lines. Positions in err are
 // cell lines plus lineOffset (see cell.yaegiSource).
 func compileError(c *cell, err error) *kernel.ExecError {
@@ -1391,6 +1409,7 @@ func compileError(c *cell, err error) *kernel.ExecError {
 	xe := &kernel.ExecError{Name: "CompileError"}
 	seen := map[int]bool{} // the parser's follow-up errors on a line add nothing
 	for _, pm := range list {
+		pm.msg = tidyYaegiTypes(pm.msg)
 		if pm.line > len(c.lines) { // reported at the closing brace of the wrapper
 			pm.line = lastLine(c.lines)
 			pm.msg = strings.Replace(pm.msg, "found '}'", "found end of cell", 1)

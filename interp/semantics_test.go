@@ -115,7 +115,7 @@ func TestCellSemantics(t *testing.T) {
 			{code: "mk(5).Y", result: "0"},
 			{code: "func (q Q) Sum() int { return q.X + q.Y }\nfunc show(q Q) int { return q.Sum() }\nshow(Q{1, 2})", result: "3"},
 			{code: "func (q Q) Sum() float64 { return float64(q.X+q.Y) / 2 }", stderr: "method Sum of Q changed: show (cell [1] line 2) no longer compiles and panics when called until its cell runs again: "},
-			{code: "show(Q{1, 2})", err: "panic: gonote: show (cell [1] line 2) no longer compiles since method Sum of Q changed: "},
+			{code: "show(Q{1, 2})", err: "panic: gonote: show (cell [1] line 2) no longer compiles since method Sum of Q changed: cannot use value (type float64) as type int in return argument"},
 			{code: "func (q Q) Sum() float64 { return float64(q.X+q.Y) / 2 }\nfunc show(q Q) float64 { return q.Sum() }\nshow(Q{1, 2})", result: "1.5"},
 			{code: "type Q struct{ X, Y, Z int }\nshow(Q{1, 2, 3}) + float64(n)", result: "42.5"},
 		}, false},
