@@ -964,7 +964,7 @@ func (e *Engine) explain(xerr *kernel.ExecError, s segment) {
 		xerr.Traceback = append([]string{xerr.Name + ": " + xerr.Value}, xerr.Traceback[min(1, len(xerr.Traceback)):]...)
 		return
 	}
-	if xerr.Name != "CompileError" || xerr.Value != "constant definition loop" || len(s.stmts) != 1 {
+	if xerr.Name != "CompileError" || xerr.Value != "constant definition loop" || len(s.stmts) != 1 && s.kind != segDecl {
 		return
 	}
 	if undefined := e.undefinedName(s); undefined != "" {
@@ -972,17 +972,45 @@ func (e *Engine) explain(xerr *kernel.ExecError, s segment) {
 		xerr.Traceback[0] = "CompileError: " + xerr.Value
 		return
 	}
-	if hasIndex(s) {
+	if len(s.stmts) == 1 && hasIndex(s) {
 		xerr.Value += " (yaegi cannot index here a slice or map that compiled code returned in this same cell: " +
 			"index it in the next cell, or convert it first, as in r := []int(shape)[0])"
 		xerr.Traceback[0] = "CompileError: " + xerr.Value
 	}
 }
 
-// undefinedName returns a name that the one statement of s uses and nothing
-// defines, or "": yaegi reports such a name at the top level as "constant
-// definition loop".
+// undefinedName returns a name that the one statement of s, or the variable
+// declarations of s, use and nothing defines, or "": yaegi reports such a
+// name at the top level as "constant definition loop".
 func (e *Engine) undefinedName(s segment) string {
+	var roots []ast.Node
+	local := map[string]bool{} // what the segment's declarations declare
+	if len(s.stmts) == 1 {
+		roots = definedFrom(s.stmts[0])
+	}
+	for _, d := range s.file.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			local[d.Name.Name] = d.Recv == nil
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				switch sp := sp.(type) {
+				case *ast.TypeSpec:
+					local[sp.Name.Name] = true
+				case *ast.ValueSpec:
+					for _, n := range sp.Names {
+						local[n.Name] = true
+					}
+					if sp.Type != nil {
+						roots = append(roots, sp.Type)
+					}
+					for _, v := range sp.Values {
+						roots = append(roots, v)
+					}
+				}
+			}
+		}
+	}
 	var undefined string
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
@@ -992,10 +1020,14 @@ func (e *Engine) undefinedName(s segment) string {
 		case *ast.SelectorExpr:
 			ast.Inspect(n.X, visit)
 			return false
+		case *ast.Ident:
+			if local[n.Name] {
+				return true
+			}
 		}
 		return undefined == "" && e.checkName(n, &undefined)
 	}
-	for _, r := range definedFrom(s.stmts[0]) {
+	for _, r := range roots {
 		ast.Inspect(r, visit)
 	}
 	return undefined

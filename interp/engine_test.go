@@ -142,6 +142,8 @@ func TestErrors(t *testing.T) {
 	}{
 		{"a := 1\nb := undefinedThing + a\n_ = a + b", "CompileError", "undefined: undefinedThing", []string{"cell line 2: b := undefinedThing + a"}},
 		{"c := strings.ToUpper(missing)", "CompileError", "undefined: missing", []string{"cell line 1: c := strings.ToUpper(missing)"}},
+		{"type Local int\nvar p Missing\nvar q Local", "CompileError", "undefined: Missing", []string{"cell line 2: var p Missing"}},
+		{"var r = missingFunc(1)", "CompileError", "undefined: missingFunc", []string{"cell line 1: var r = missingFunc(1)"}},
 		{"x := 1 +\n", "CompileError", "", []string{"cell line 1: x := 1 +"}},
 		{"y := 2\nfunc f( {\n}", "CompileError", "", []string{"cell line 2: func f( {"}},
 		{"s := []int{1}\n\nv := s[5]\n_ = v", "panic", "", []string{"cell line 3: v := s[5]"}},
