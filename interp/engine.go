@@ -128,6 +128,7 @@ type Engine struct {
 	funcType      map[string]string   // type of the variable holding a cell's function
 	declText      map[string]string   // "type T", "method T.M" -> its declaration's text
 	varType       map[string]string   // variable -> its type's name, when its declaration shows it
+	compiled      map[string]bool     // variables defined by a call of compiled code (compiledComposites)
 	overrides     map[string]override // changes of types and signatures, see rebuild
 	sessionStart  int                 // e.cells index of the session's first cell (after %reset)
 	replay        map[string]override // e.overrides while the session is rebuilt, else nil
@@ -585,6 +586,20 @@ func (e *Engine) noteImport(name, path string) {
 func (e *Engine) record(c *cell, s segment, count int) {
 	e.symMu.Lock()
 	defer e.symMu.Unlock()
+	// defines notes the variables names get from values: each its own, or
+	// all from one call.
+	defines := func(names []*ast.Ident, values []ast.Expr) {
+		for i, n := range names {
+			var x ast.Expr
+			switch {
+			case len(values) == len(names):
+				x = values[i]
+			case len(values) == 1:
+				x = values[0]
+			}
+			e.compiled[n.Name] = x != nil && e.compiledCall(x)
+		}
+	}
 	addGen := func(d *ast.GenDecl) {
 		for _, sp := range d.Specs {
 			switch sp := sp.(type) {
@@ -597,6 +612,7 @@ func (e *Engine) record(c *cell, s segment, count int) {
 					}
 					e.varType[n.Name] = shownType(x)
 				}
+				defines(sp.Names, sp.Values)
 			case *ast.TypeSpec:
 				e.addName(sp.Name.Name, "type")
 			}
@@ -606,6 +622,7 @@ func (e *Engine) record(c *cell, s segment, count int) {
 		switch st := st.(type) {
 		case *ast.AssignStmt:
 			if st.Tok == token.DEFINE {
+				var names []*ast.Ident
 				for i, x := range st.Lhs {
 					if id, ok := x.(*ast.Ident); ok {
 						e.addName(id.Name, "var")
@@ -614,7 +631,11 @@ func (e *Engine) record(c *cell, s segment, count int) {
 							rhs = st.Rhs[i]
 						}
 						e.varType[id.Name] = shownType(rhs)
+						names = append(names, id)
 					}
+				}
+				if len(names) == len(st.Lhs) {
+					defines(names, st.Rhs)
 				}
 			}
 		case *ast.DeclStmt:
@@ -665,6 +686,47 @@ func shownType(x ast.Expr) string {
 		return shownType(x.X)
 	}
 	return ""
+}
+
+// compiledCall says whether x calls compiled code: a function of a bound
+// package, or a method of a value of a compiled type (*tensor.Tensor, not a
+// type declared in a cell). symMu is held.
+func (e *Engine) compiledCall(x ast.Expr) bool {
+	call, ok := ast.Unparen(x).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	root := sel.X
+	for {
+		s, ok := root.(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		root = s.X
+	}
+	id, ok := root.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	if _, isPkg := e.pkgs[id.Name]; isPkg {
+		return true
+	}
+	if e.names[id.Name] != "var" {
+		return false
+	}
+	v, err := e.yi.Eval(exprText(sel.X))
+	if err != nil || !v.IsValid() {
+		return false
+	}
+	t := v.Type()
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.PkgPath() != "" && t.PkgPath() != "main"
 }
 
 func (e *Engine) addName(name, kind string) {

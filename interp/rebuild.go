@@ -63,24 +63,25 @@ type session struct {
 	funcType      map[string]string
 	declText      map[string]string
 	varType       map[string]string
+	compiled      map[string]bool
 }
 
 // newSession returns an empty session on yi.
 func newSession(yi *yaegi.Interpreter) session {
 	return session{yi: yi, imports: map[string]bool{}, pkgs: map[string]string{}, names: map[string]string{},
 		funcs: map[string]cellRef{}, generic: map[string]bool{}, funcType: map[string]string{},
-		declText: map[string]string{}, varType: map[string]string{}}
+		declText: map[string]string{}, varType: map[string]string{}, compiled: map[string]bool{}}
 }
 
 // currentSession returns e's session; symMu is held.
 func (e *Engine) currentSession() session {
-	return session{e.yi, e.imports, e.pkgs, e.names, e.declaredTypes, e.funcs, e.generic, e.funcType, e.declText, e.varType}
+	return session{e.yi, e.imports, e.pkgs, e.names, e.declaredTypes, e.funcs, e.generic, e.funcType, e.declText, e.varType, e.compiled}
 }
 
 // setSession makes s e's session; symMu is held.
 func (e *Engine) setSession(s session) {
 	e.yi, e.imports, e.pkgs, e.names, e.declaredTypes = s.yi, s.imports, s.pkgs, s.names, s.declaredTypes
-	e.funcs, e.generic, e.funcType, e.declText, e.varType = s.funcs, s.generic, s.funcType, s.declText, s.varType
+	e.funcs, e.generic, e.funcType, e.declText, e.varType, e.compiled = s.funcs, s.generic, s.funcType, s.declText, s.varType, s.compiled
 }
 
 // rebuild replaces the session by one where the declarations changes (of

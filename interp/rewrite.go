@@ -1454,9 +1454,10 @@ func (rw *rewriter) compiledComposites(list []ast.Stmt) {
 				case *ast.CallExpr:
 					convert(x)
 				case *ast.Ident:
-					if x.Obj == nil {
-						convert(x)
-					}
+					// Only a value compiled code made: []Celsius{...}
+					// has the reflect type []float64, but yaegi gets it
+					// right, and a conversion would lose its methods.
+					convert(x)
 				}
 			}
 			return true
@@ -1551,6 +1552,14 @@ func (rw *rewriter) spreadPackageVar(call *ast.CallExpr) {
 // otherwise mishandle, without changing its Go type. It reports whether it
 // did.
 func (rw *rewriter) convertToOwnType(x ast.Expr, want func(reflect.Type) bool) bool {
+	if id, ok := x.(*ast.Ident); ok {
+		rw.e.symMu.RLock()
+		compiled := rw.e.compiled[id.Name]
+		rw.e.symMu.RUnlock()
+		if !compiled {
+			return false
+		}
+	}
 	t := rw.e.exprType(x, rw.late)
 	if t == nil || !want(t) {
 		return false

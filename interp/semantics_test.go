@@ -67,6 +67,10 @@ func TestCellSemantics(t *testing.T) {
 		{"InterpretedStringAndErrorMethods", []step{
 			{code: "type C float64\nfunc (c C) String() string { return fmt.Sprintf(\"%.1f°C\", float64(c)) }\nC(21.5)", result: "21.5°C"},
 			{code: "&[]C{1}[0]", result: "1.0°C"},
+			// An element of a cell's slice keeps its type: converting the
+			// slice to its reflect type ([]float64) would lose String.
+			{code: "temps := []C{1, 2.5}\nfmt.Println(temps[0])", stdout: "1.0°C\n"},
+			{code: "t1 := temps[1]\nfmt.Println(t1)", stdout: "2.5°C\n"},
 			{code: "type E struct{ msg string }\nfunc (e E) Error() string { return \"E: \" + e.msg }\nE{\"x\"}", result: "E: x"},
 		}, false},
 		{"FuncLiteralCallAndDeferDoNotRerun", []step{
