@@ -194,6 +194,10 @@ func (rw *rewriter) visit(n ast.Node) bool {
 		rw.builtinCall(n)
 		rw.spreadPackageVar(n)
 		rw.mainCall(n)
+	case *ast.SelectorExpr:
+		if rw.methodExpr(n) {
+			return false
+		}
 	case *ast.LabeledStmt:
 		rw.labeled[n.Stmt] = true
 	case *ast.SelectStmt:
@@ -723,6 +727,32 @@ func funcVar(name string) string {
 		return mainVar
 	}
 	return name
+}
+
+// methodExpr replaces a method expression T.M or (*T).M of a method that an
+// earlier cell declared on a cell type by the variable the method forwards
+// to (see method), which has the expression's type: yaegi v0.16.1 calls a
+// method expression with one argument too many. It reports whether it did.
+func (rw *rewriter) methodExpr(sel *ast.SelectorExpr) bool {
+	recv := ast.Unparen(sel.X)
+	if st, ok := recv.(*ast.StarExpr); ok {
+		recv = st.X
+	}
+	id, ok := recv.(*ast.Ident)
+	if !ok || id.Obj != nil {
+		return false
+	}
+	rw.e.symMu.RLock()
+	isType := rw.e.names[id.Name] == "type"
+	text, isMethod := rw.e.declText["method "+id.Name+"."+sel.Sel.Name]
+	rw.e.symMu.RUnlock()
+	// The receiver written in the expression must be the method's: the
+	// variable's type starts with it.
+	if !isType || !isMethod || !strings.HasPrefix(text, "func ("+rw.text(ast.Unparen(sel.X))+") ") {
+		return false
+	}
+	rw.replace(sel.Pos(), sel.End(), "gonote_m_"+id.Name+"_"+sel.Sel.Name)
+	return true
 }
 
 // mainCall makes a call of the cells' func main call mainVar.

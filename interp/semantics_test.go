@@ -96,6 +96,13 @@ func TestCellSemantics(t *testing.T) {
 			{code: "func main() { fmt.Println(\"v2\") }", stdout: "v2\n"},
 			{code: "twice()", stdout: "v2\nv2\n"},
 		}, false},
+		// yaegi calls a method expression with one argument too many.
+		{"MethodExpressions", []step{
+			{code: "type Dog struct{ n int }\nfunc (Dog) Sound() string { return \"woof\" }\nfunc (d *Dog) Inc(k int) { d.n += k }"},
+			{code: "f := Dog.Sound\nf(Dog{})", result: `"woof"`},
+			{code: "g := (*Dog).Inc\nd := &Dog{}\ng(d, 3)\nd.n", result: "3"},
+			{code: "func apply(fn func(Dog) string) string { return fn(Dog{}) }\napply(Dog.Sound)", result: `"woof"`},
+		}, false},
 		{"RecursiveFunc", []step{
 			{code: "func fib(n int) int {\n\tif n < 2 {\n\t\treturn n\n\t}\n\treturn fib(n-1) + fib(n-2)\n}\nfib(10)", result: "55"},
 		}, false},
