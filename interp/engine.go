@@ -1559,6 +1559,13 @@ func (e *Engine) panicError(c *cell, p yaegi.Panic) *kernel.ExecError {
 			}
 		}
 	}
+	// yaegi's ways of failing on a nil pointer and out of a slice's bounds.
+	switch {
+	case strings.HasPrefix(value, "reflect: call of reflect.Value.") && strings.HasSuffix(value, " on zero Value"):
+		value = "runtime error: invalid memory address or nil pointer dereference"
+	case value == "reflect: slice index out of range" || value == "reflect: array index out of range":
+		value = "runtime error: index out of range"
+	}
 	xe := &kernel.ExecError{Name: name, Value: value, Traceback: []string{name + ": " + value}}
 	frames := e.panics.take()
 	for i := len(frames) - 1; i >= 0; i-- { // outermost call first

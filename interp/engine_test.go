@@ -144,6 +144,8 @@ func TestErrors(t *testing.T) {
 		{"c := strings.ToUpper(missing)", "CompileError", "undefined: missing", []string{"cell line 1: c := strings.ToUpper(missing)"}},
 		{"type Local int\nvar p Missing\nvar q Local", "CompileError", "undefined: Missing", []string{"cell line 2: var p Missing"}},
 		{"var r = missingFunc(1)", "CompileError", "undefined: missingFunc", []string{"cell line 1: var r = missingFunc(1)"}},
+		{"type Node struct{ Next *Node }\nvar head *Node\n_ = head.Next", "panic", "runtime error: invalid memory address or nil pointer dereference", []string{"cell line 3: _ = head.Next"}},
+		{"var empty []int\n_ = empty[3]", "panic", "runtime error: index out of range", []string{"cell line 2: _ = empty[3]"}},
 		{"x := 1 +\n", "CompileError", "", []string{"cell line 1: x := 1 +"}},
 		{"y := 2\nfunc f( {\n}", "CompileError", "", []string{"cell line 2: func f( {"}},
 		{"s := []int{1}\n\nv := s[5]\n_ = v", "panic", "", []string{"cell line 3: v := s[5]"}},
