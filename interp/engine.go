@@ -39,8 +39,8 @@
 // An interrupt first stops the cell's own goroutine at its next loop
 // iteration, sleep, channel operation, select, WaitGroup wait or mutex lock
 // (see Engine.tick and block.go); goroutines the session started go on. Only
-// when the cell does not stop that way within softStopWait (a receive after
-// a call in its statement, a compiled call) does the engine use yaegi's own
+// when the cell does not stop that way within softStopWait (a receive in a
+// loop condition, a compiled call) does the engine use yaegi's own
 // interrupt, which stops every goroutine of the session, and says so. Code
 // blocked in a compiled call stops only when the call returns; the next cell
 // waits for that a moment, then runs in a rebuilt session (see unstick).

@@ -54,8 +54,9 @@ type edit struct {
 	off, end int
 	text     string
 	blank    bool
-	before   bool // an insertion that belongs to the text after it (insertBefore)
-	stmt     bool // ... and is a statement of its own (insertStmts)
+	before   bool          // an insertion that belongs to the text after it (insertBefore)
+	stmt     bool          // ... and is a statement of its own (insertStmts)
+	textFn   func() string // the text, when it is made of other edits' results (hoistValue)
 }
 
 // rewriter collects the edits of one cell.
@@ -556,7 +557,11 @@ func (c *cell) edited(start, end int, own bool) string {
 			continue
 		}
 		b.WriteString(c.src[at:ed.off])
-		b.WriteString(ed.text)
+		if ed.textFn != nil {
+			b.WriteString(ed.textFn())
+		} else {
+			b.WriteString(ed.text)
+		}
 		at = ed.end
 	}
 	b.WriteString(c.src[at:end])
@@ -1194,9 +1199,10 @@ func (rw *rewriter) chanStmts(list []ast.Stmt) {
 // hoistRecvs makes the receives that statement st evaluates first, in the
 // given parts (as an if's Init and Cond), go through Recv before st: v, ok
 // := <-ch, fmt.Println(<-ch), x := <-a + <-b, if v := <-ch; v > 0. It takes
-// receives in the order Go evaluates them and stops at the first call or
-// && and ||, so that hoisting changes no order and runs no receive that
-// would not run.
+// receives in the order Go evaluates them; an operand with a call before a
+// receive is evaluated before st too (hoistValue), f(g(), <-ch); it stops at
+// && and ||, and at a call it cannot move, so that hoisting changes no order
+// and runs no receive that would not run.
 func (rw *rewriter) hoistRecvs(st ast.Stmt, parts ...ast.Node) {
 	for _, p := range parts {
 		if p == nil || reflect.ValueOf(p).IsNil() {
@@ -1221,9 +1227,19 @@ func (rw *rewriter) hoistUntilCall(st ast.Stmt, x ast.Node) (stop bool) {
 		case *ast.CallExpr:
 			// The function and the arguments are evaluated before the call.
 			if !containsCall(n.Fun) {
-				for _, a := range n.Args {
-					if rw.hoistUntilCall(st, a) {
-						break
+			args:
+				for i, a := range n.Args {
+					switch {
+					case containsRecv(a) || !containsCall(a):
+						if rw.hoistUntilCall(st, a) {
+							break args
+						}
+					case !rw.effectCall(a):
+						// Builtins and conversions: nothing to keep in order.
+					case rw.hoistableBefore(a, n.Args[i+1:]...):
+						rw.hoistValue(st, a)
+					default:
+						break args
 					}
 				}
 			}
@@ -1235,6 +1251,17 @@ func (rw *rewriter) hoistUntilCall(st ast.Stmt, x ast.Node) (stop bool) {
 				stop = true
 				return false
 			}
+			if !containsRecv(n.X) && containsCall(n.X) && containsRecv(n.Y) {
+				if rw.effectCall(n.X) {
+					if !rw.hoistableBefore(n.X, n.Y) {
+						stop = true
+						return false
+					}
+					rw.hoistValue(st, n.X)
+				}
+				stop = rw.hoistUntilCall(st, n.Y)
+				return false
+			}
 		case *ast.UnaryExpr:
 			if n.Op == token.ARROW {
 				rw.hoistRecv(st, n)
@@ -1244,6 +1271,64 @@ func (rw *rewriter) hoistUntilCall(st ast.Stmt, x ast.Node) (stop bool) {
 		return true
 	})
 	return stop
+}
+
+// hoistableBefore says whether x, an operand with a call, can be evaluated
+// before its statement (hoistValue) so that a receive in the operands after
+// it can be too: x receives nothing itself and calls no generic function
+// (yaegi gets x := g(y) wrong at the top level).
+func (rw *rewriter) hoistableBefore(x ast.Expr, after ...ast.Expr) bool {
+	if containsRecv(x) || rw.e.hasGenericCall(x, nil) {
+		return false
+	}
+	return slices.ContainsFunc(after, func(y ast.Expr) bool { return containsRecv(y) })
+}
+
+// effectCall says whether x calls a function, other than in a function
+// literal: not a conversion to a basic type or one of the builtins whose
+// order of evaluation cannot matter (and whose constant results must stay
+// untyped: len("ab") + <-c).
+func (rw *rewriter) effectCall(x ast.Node) bool {
+	found := false
+	ast.Inspect(x, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			id, ok := ast.Unparen(n.Fun).(*ast.Ident)
+			found = !ok || !rw.builtin(id, append([]string{"len", "cap", "real", "imag", "complex", "min", "max", "new", "make", "append"}, basicTypes...)...)
+		}
+		return !found
+	})
+	return found
+}
+
+// hoistValue evaluates x into a new variable before statement st, and puts
+// the variable in x's place: x with the edits inside it, so that the other
+// rewrites of x still apply.
+func (rw *rewriter) hoistValue(st ast.Stmt, x ast.Expr) {
+	v := rw.tmp("gonote_hv")
+	c, from, to := rw.c, rw.off(x.Pos()), rw.off(x.End())
+	at := rw.off(st.Pos())
+	c.edits = append(c.edits,
+		edit{off: at, end: at, before: true, stmt: true, textFn: func() string { return v + " := " + c.declarationText(from, to) + "; " }},
+		edit{off: from, end: to, text: v, blank: true})
+}
+
+// containsRecv says whether x receives from a channel, other than in a
+// function literal.
+func containsRecv(x ast.Node) bool {
+	found := false
+	ast.Inspect(x, func(n ast.Node) bool {
+		if _, lit := n.(*ast.FuncLit); lit {
+			return false
+		}
+		if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func nodes(xs []ast.Expr) []ast.Node {

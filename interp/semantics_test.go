@@ -234,6 +234,8 @@ func TestCellSemantics(t *testing.T) {
 			{code: "func wait(c chan int) int {\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\t}\n}\nwait(nil)", err: "Interrupted", interrupt: 50 * time.Millisecond},
 			{code: "select {}", err: "Interrupted", interrupt: 50 * time.Millisecond},
 			{code: "fmt.Println(<-make(chan int))", err: "Interrupted", interrupt: 50 * time.Millisecond},
+			{code: "fmt.Println(time.Now().IsZero(), <-make(chan int))", err: "Interrupted", interrupt: 50 * time.Millisecond},
+			{code: "func after(c chan int) int {\n\treturn len(\"ab\") + <-c\n}\nafter(nil)", err: "Interrupted", interrupt: 50 * time.Millisecond},
 			{code: "func first(c chan int) int {\n\treturn <-c + 1\n}\nfirst(nil)", err: "Interrupted", interrupt: 50 * time.Millisecond},
 			{code: "a := ticks.Load()\ntime.Sleep(50 * time.Millisecond)\nticks.Load() > a", result: "true"},
 		}, true},
@@ -246,6 +248,10 @@ func TestCellSemantics(t *testing.T) {
 			{code: "type W struct{ n int }\nw := &W{5}\ndone := make(chan int, 1)\nfunc put(k int) {\n\tselect {\n\tcase done <- w.n + k:\n\t}\n}\nput(2)\n<-done", result: "7"},
 			{code: "a, b := make(chan int, 1), make(chan int, 1)\na <- 2\nb <- 3\nfmt.Println(<-a * <-b)", stdout: "6\n"},
 			{code: "a <- 4\nif v, ok := <-a; ok {\n\tfmt.Println(v, ok)\n}", stdout: "4 true\n"},
+			// A call before a receive in the statement runs first, as in Go.
+			{code: "calls := []string{}\nrec := func(s string) int { calls = append(calls, s); return len(calls) }\nc := make(chan int, 1)\nc <- 7\nfmt.Println(rec(\"a\"), <-c, rec(\"b\"))\ncalls", stdout: "1 7 2\n", result: `[a b]`},
+			{code: "c <- 3\nv := rec(\"x\")*10 + <-c\nv", result: "33"},
+			{code: "cf := make(chan float64, 1)\ncf <- 0.5\nfloat64(len(\"ab\")) + <-cf", result: "2.5"},
 			// The right operand of && runs only when the left is true: not hoisted.
 			{code: "never := make(chan bool)\nif false && <-never {\n}\nfmt.Println(\"not blocked\")", stdout: "not blocked\n"},
 			{code: "seen := 0\nfor i := range 3 {\n\tc := make(chan int, 1)\n\tc <- i\n\tselect {\n\tcase x := <-c:\n\t\tif x == 1 {\n\t\t\tcontinue\n\t\t}\n\t\tseen += x + 1\n\t}\n}\nseen", result: "4"},

@@ -559,7 +559,8 @@ class CellSafetyTest(FreshKernel):
         for code in ("time.Sleep(time.Hour)", "<-make(chan int)", "v := <-make(chan string)\n_ = v",
                      "make(chan int) <- 1", "var wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()",
                      "var mu sync.Mutex\nmu.Lock()\nmu.Lock()",
-                     "for range make(chan int) {}", "select {}", "fmt.Println(<-make(chan int))"):
+                     "for range make(chan int) {}", "select {}", "fmt.Println(<-make(chan int))",
+                     "fmt.Println(time.Now().IsZero(), <-make(chan int))"):
             with self.subTest(code=code):
                 reply, elapsed = self.interrupt_running(code)
                 self.assertEqual(reply["content"]["status"], "error")
