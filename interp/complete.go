@@ -273,7 +273,7 @@ func (e *Engine) Inspect(code string, cursor, detail int) kernel.Inspection {
 			}
 		}
 	} else if v, ok := e.peek(word); ok {
-		text = describeValue(word, v)
+		text = describeValue(word, v, e.cellTypeName(word, v))
 	} else if paths := e.resolvePackage(word); len(paths) > 0 {
 		text = fmt.Sprintf("package %s: import %q", word, paths[0])
 	} else {
@@ -310,8 +310,9 @@ func describeSymbol(name string, v reflect.Value) string {
 }
 
 // describeValue renders a cell variable as "name type = value", shortened,
-// and a function as "func name: type".
-func describeValue(name string, v reflect.Value) string {
+// and a function as "func name: type". typ names the type when the reflect
+// type cannot ("" to use it).
+func describeValue(name string, v reflect.Value, typ string) string {
 	if v.Kind() == reflect.Func {
 		return fmt.Sprintf("func %s: %s", name, v.Type())
 	}
@@ -319,7 +320,28 @@ func describeValue(name string, v reflect.Value) string {
 	if len(text) > 500 {
 		text = text[:500] + "…"
 	}
-	return fmt.Sprintf("%s %s = %s", name, v.Type(), text)
+	if typ == "" {
+		typ = v.Type().String()
+	}
+	return fmt.Sprintf("%s %s = %s", name, typ, text)
+}
+
+// cellTypeName returns the name of the cell type of variable name, as its
+// declaration shows it (l := &Lin{...} is a *Lin), when yaegi's reflect
+// type for it is an unnamed struct; otherwise "".
+func (e *Engine) cellTypeName(name string, v reflect.Value) string {
+	e.symMu.RLock()
+	typ := e.varType[name]
+	isType := e.names[typ] == "type"
+	e.symMu.RUnlock()
+	t := v.Type()
+	if t.Kind() == reflect.Pointer {
+		t, typ = t.Elem(), "*"+typ
+	}
+	if !isType || t.Kind() != reflect.Struct || t.Name() != "" {
+		return ""
+	}
+	return typ
 }
 
 // wordBefore finds the identifier ending at byte offset end and the

@@ -77,7 +77,7 @@ func TestCompleteSymbols(t *testing.T) {
 
 func TestInspect(t *testing.T) {
 	e := newEngine(t)
-	execute(e, "count := 42\nfunc twice(n int) int { return 2 * n }", nil)
+	execute(e, "count := 42\nfunc twice(n int) int { return 2 * n }\ntype Lin struct{ W []float64 }\nlin := &Lin{W: []float64{1}}\nvar pt Lin", nil)
 	tests := []struct {
 		code   string
 		cursor int
@@ -89,6 +89,8 @@ func TestInspect(t *testing.T) {
 		{"os.Args", 5, "var os.Args []string"},
 		{"strings.Builder", 9, "type strings.Builder struct"},
 		{"count", 2, "count int = 42"},
+		{"lin", 1, "lin *Lin = &{[1]}"},
+		{"pt", 1, "pt Lin = {[]}"},
 		{"twice(3)", 1, "func twice: func(int) int"},
 		{"strings.ToUpper", 3, `package strings: import "strings"`},
 		{"unknownName", 3, ""},
