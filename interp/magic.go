@@ -329,7 +329,11 @@ func (e *Engine) who() string {
 		if err != nil || !v.IsValid() {
 			continue
 		}
-		fmt.Fprintf(&b, "%-12s %s\n", n, v.Type())
+		typ := e.cellTypeName(n, v)
+		if typ == "" {
+			typ = v.Type().String()
+		}
+		fmt.Fprintf(&b, "%-12s %s\n", n, typ)
 	}
 	if b.Len() == 0 {
 		return "no variables\n"

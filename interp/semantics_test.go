@@ -294,6 +294,8 @@ func TestCellSemantics(t *testing.T) {
 			{code: "%env GONOTE_MAGIC_TEST=on", stdout: "env: GONOTE_MAGIC_TEST=on\n"},
 			{code: "os.Getenv(\"GONOTE_MAGIC_TEST\")", result: `"on"`},
 			{code: "%who", stdoutHas: "x            int"},
+			{code: "type Pt struct{ X int }\np := &Pt{1}"},
+			{code: "%who", stdoutHas: "p            *Pt\n"},
 			{code: "!echo hi; echo err >&2", stdout: "hi\n", stderr: "err"},
 			{code: "!echo a\nx + 1", stdout: "a\n", result: "3"},
 			{code: "%nope", err: "UsageError: unknown magic %nope"},
