@@ -700,15 +700,7 @@ func (e *Engine) compiledCall(x ast.Expr) bool {
 	if !ok {
 		return false
 	}
-	root := sel.X
-	for {
-		s, ok := root.(*ast.SelectorExpr)
-		if !ok {
-			break
-		}
-		root = s.X
-	}
-	id, ok := root.(*ast.Ident)
+	id, ok := selectorRoot(sel.X).(*ast.Ident)
 	if !ok {
 		return false
 	}
@@ -891,15 +883,7 @@ func (e *Engine) resultCount(ctx context.Context, x ast.Expr) int {
 	if !isName(call.Fun) {
 		return 1
 	}
-	root := call.Fun
-	for {
-		sel, ok := root.(*ast.SelectorExpr)
-		if !ok {
-			break
-		}
-		root = sel.X
-	}
-	name := root.(*ast.Ident).Name
+	name := selectorRoot(call.Fun).(*ast.Ident).Name
 	e.symMu.RLock()
 	kind := e.names[name]
 	_, isPkg := e.pkgs[name]
@@ -1148,6 +1132,17 @@ func (e *Engine) checkName(n ast.Node, undefined *string) bool {
 		*undefined = id.Name
 	}
 	return true
+}
+
+// selectorRoot returns a in a.b.c, and x itself when x is no selector.
+func selectorRoot(x ast.Expr) ast.Expr {
+	for {
+		sel, ok := x.(*ast.SelectorExpr)
+		if !ok {
+			return x
+		}
+		x = sel.X
+	}
 }
 
 // isName says whether x is an identifier or a selector chain a.b.c, whose

@@ -1115,15 +1115,7 @@ func (e *Engine) exprType(x ast.Expr, ran bool) reflect.Type {
 	if !isName(name) {
 		return nil
 	}
-	root := name
-	for {
-		sel, ok := root.(*ast.SelectorExpr)
-		if !ok {
-			break
-		}
-		root = sel.X
-	}
-	id := root.(*ast.Ident)
+	id := selectorRoot(name).(*ast.Ident)
 	if id.Obj != nil && !ran {
 		return nil // declared by this cell: not run yet
 	}
@@ -1701,14 +1693,7 @@ func usesCellName(x ast.Expr) bool {
 	if call, ok := ast.Unparen(x).(*ast.CallExpr); ok {
 		x = call.Fun
 	}
-	for {
-		sel, ok := x.(*ast.SelectorExpr)
-		if !ok {
-			break
-		}
-		x = sel.X
-	}
-	id, ok := x.(*ast.Ident)
+	id, ok := selectorRoot(x).(*ast.Ident)
 	return ok && id.Obj != nil
 }
 
