@@ -577,7 +577,8 @@ class CellSafetyTest(FreshKernel):
         self.assertEqual(reply["content"]["ename"], "Interrupted")
         t0 = time.monotonic()
         msgs = self.run_ok("n * 6")
-        self.assertLess(time.monotonic() - t0, INTERRUPT_DEADLINE)
+        # Half a second for the call to return, then the rebuild; never the call's own time.
+        self.assertLess(time.monotonic() - t0, 5.0)
         self.assertEqual(result_text(msgs), "42")
         self.assertIn("still blocked in a call that cannot be interrupted", stream_text(msgs, "stderr"))
         self.assertEqual(result_text(self.run_ok("ln.Addr().Network()")), '"tcp"')
