@@ -974,9 +974,34 @@ func (e *Engine) valueText(name string) string {
 				return s.String()
 			}
 		}
+		if text, ok := e.elementsText(name, t); ok {
+			return text
+		}
 	}
 	text, _ := formatValue(v)
 	return text
+}
+
+// elementsText prints a slice or array whose elements have an Error or
+// String method as fmt would, [e0 e1 ...], calling the method in the
+// interpreter: the values of a cell type that compiled code sees have no
+// methods (fmt prints []Celsius as numbers).
+func (e *Engine) elementsText(name string, v reflect.Value) (string, bool) {
+	if k := v.Kind(); k != reflect.Slice && k != reflect.Array || v.Len() == 0 || v.Len() > 10000 {
+		return "", false
+	}
+	for _, m := range []string{"Error", "String"} {
+		if e.compile(";\n"+name+"[0]."+m+"()") != nil {
+			continue
+		}
+		src := fmt.Sprintf(";\nfunc() string {\n\ts := \"[\"\n\tfor i, v := range %s {\n\t\tif i > 0 {\n\t\t\ts += \" \"\n\t\t}\n\t\ts += v.%s()\n\t}\n\treturn s + \"]\"\n}()", name, m)
+		s, err := e.yi.Eval(src)
+		if err != nil || s.Kind() != reflect.String {
+			return "", false
+		}
+		return s.String(), true
+	}
+	return "", false
 }
 
 // isNil says whether v is a nil pointer, map, slice, func, chan or interface.

@@ -71,6 +71,7 @@ func TestCellSemantics(t *testing.T) {
 			// slice to its reflect type ([]float64) would lose String.
 			{code: "temps := []C{1, 2.5}\nfmt.Println(temps[0])", stdout: "1.0°C\n"},
 			{code: "t1 := temps[1]\nfmt.Println(t1)", stdout: "2.5°C\n"},
+			{code: "temps", result: "[1.0°C 2.5°C]"},
 			{code: "type E struct{ msg string }\nfunc (e E) Error() string { return \"E: \" + e.msg }\nE{\"x\"}", result: "E: x"},
 		}, false},
 		{"FuncLiteralCallAndDeferDoNotRerun", []step{
