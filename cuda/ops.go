@@ -70,10 +70,8 @@ func (Backend) Matmul(dst, a, b backend.View) {
 // contiguousView is v's geometry as if it were contiguous (for asking
 // GemmArgs about the other operand only).
 func contiguousView(v backend.View) backend.View {
-	return backend.View{Buf: v.Buf, Shape: v.Shape, Strides: ops.ContiguousStrides(v.Shape)}
+	return backend.View{Buf: v.Buf, Shape: v.Shape, Strides: backend.ContiguousStrides(v.Shape)}
 }
-
-func contiguousStrides(shape []int) []int { return ops.ContiguousStrides(shape) }
 
 // The ops.Device side of a device: its worker runs the queue.
 

@@ -123,7 +123,7 @@ func FromSlice(s any, shape ...int) *Tensor {
 		shape = []int{b.Len()}
 	}
 	shape = inferShape("view", shape, b.Len())
-	return &Tensor{buf: b, dtype: b.DType(), shape: shape, strides: contiguousStrides(shape)}
+	return &Tensor{buf: b, dtype: b.DType(), shape: shape, strides: backend.ContiguousStrides(shape)}
 }
 
 // scalarOf returns a 0-d tensor of dtype dt holding the Go number v.

@@ -106,5 +106,5 @@ func (t *Tensor) toDevice(dev Device) *Tensor {
 		checkMemory("to", dev, t.dtype, c.Numel())
 		buf = be.Upload(dev.Index, host)
 	}
-	return recordCast(t, &Tensor{buf: buf, dtype: t.dtype, shape: append([]int{}, t.shape...), strides: contiguousStrides(t.shape)})
+	return recordCast(t, &Tensor{buf: buf, dtype: t.dtype, shape: append([]int{}, t.shape...), strides: backend.ContiguousStrides(t.shape)})
 }

@@ -63,7 +63,7 @@ func viewStrides(oldShape, oldStride, newShape []int) ([]int, bool) {
 		if slices.Equal(oldShape, newShape) {
 			return append([]int{}, oldStride...), true
 		}
-		return contiguousStrides(newShape), true
+		return backend.ContiguousStrides(newShape), true
 	}
 	viewD := len(newShape) - 1
 	chunkBase := oldStride[len(oldStride)-1]

@@ -96,16 +96,6 @@ func numel(shape []int) int {
 	return n
 }
 
-func contiguousStrides(shape []int) []int {
-	st := make([]int, len(shape))
-	s := 1
-	for i := len(shape) - 1; i >= 0; i-- {
-		st[i] = s
-		s *= max(shape[i], 1)
-	}
-	return st
-}
-
 // view returns the backend view of t.
 func (t *Tensor) view() backend.View {
 	return backend.View{Buf: t.buf, Offset: t.offset, Shape: t.shape, Strides: t.strides}
@@ -259,7 +249,7 @@ func fromHost(slice any, shape []int) *Tensor {
 	if !ok {
 		fail(TypeError, "from_slice", "unsupported slice type %T", slice)
 	}
-	return &Tensor{buf: b, dtype: b.DType(), shape: append([]int{}, shape...), strides: contiguousStrides(shape)}
+	return &Tensor{buf: b, dtype: b.DType(), shape: append([]int{}, shape...), strides: backend.ContiguousStrides(shape)}
 }
 
 // wrapDim turns a possibly negative dim into an index, panicking with

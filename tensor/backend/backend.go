@@ -111,6 +111,18 @@ func (v View) Numel() int {
 	return n
 }
 
+// ContiguousStrides returns the row-major strides of shape. A dim of size
+// 0 counts as 1, as in PyTorch, so that every stride stays positive.
+func ContiguousStrides(shape []int) []int {
+	st := make([]int, len(shape))
+	s := 1
+	for i := len(shape) - 1; i >= 0; i-- {
+		st[i] = s
+		s *= max(shape[i], 1)
+	}
+	return st
+}
+
 // UnaryOp names an elementwise operation of one operand.
 type UnaryOp uint8
 

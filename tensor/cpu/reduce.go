@@ -56,16 +56,6 @@ func coalesce(shape, strides []int) ([]int, []int) {
 	return cs, cst
 }
 
-func contiguousStrides(shape []int) []int {
-	st := make([]int, len(shape))
-	s := 1
-	for i := len(shape) - 1; i >= 0; i-- {
-		st[i] = s
-		s *= shape[i]
-	}
-	return st
-}
-
 // Reduce reduces src over axes into dst.
 func (CPU) Reduce(op backend.ReduceOp, dst, src backend.View, axes []int) {
 	defer keep(dst, src)
@@ -228,7 +218,7 @@ func reduceNum[T number, A float64 | int64](op backend.ReduceOp, dst, src backen
 	for i := range acc {
 		acc[i] = id
 	}
-	accView := backend.View{Shape: p.keptShape, Strides: contiguousStrides(p.keptShape)}
+	accView := backend.View{Shape: p.keptShape, Strides: backend.ContiguousStrides(p.keptShape)}
 	switch {
 	case p.r == 0:
 	case p.run && p.outputs < workers(p.outputs*p.r):
@@ -267,7 +257,7 @@ func reduceNum[T number, A float64 | int64](op backend.ReduceOp, dst, src backen
 		// Accumulate in src order, the accumulator broadcast over the
 		// reduced axes.
 		full := make([]int, len(src.Shape))
-		ks := contiguousStrides(p.keptShape)
+		ks := backend.ContiguousStrides(p.keptShape)
 		j := 0
 		for k := range src.Shape {
 			if !slices.Contains(axes, k) {

@@ -41,16 +41,6 @@ func Run(t *testing.T, b backend.Backend, o Options) {
 	}
 }
 
-func contiguous(shape []int) []int {
-	st := make([]int, len(shape))
-	s := 1
-	for i := len(shape) - 1; i >= 0; i-- {
-		st[i] = s
-		s *= max(shape[i], 1)
-	}
-	return st
-}
-
 var (
 	cpuB  = cpu.CPU{}
 	gpuB  backend.Backend // the backend under test, set by the exported functions
@@ -147,7 +137,7 @@ func fresh(dt backend.DType, shape []int) pair {
 	for _, s := range shape {
 		n *= s
 	}
-	st := contiguous(shape)
+	st := backend.ContiguousStrides(shape)
 	return pair{
 		c: backend.View{Buf: cpuB.Alloc(0, dt, n), Shape: shape, Strides: st},
 		g: backend.View{Buf: gpuB.Alloc(0, dt, n), Shape: shape, Strides: st},
@@ -438,7 +428,7 @@ func indexPair(r *rand.Rand, shape []int, limit int) pair {
 	for j := range h {
 		h[j] = int64(r.IntN(limit))
 	}
-	return upload(h, 0, shape, contiguous(shape))
+	return upload(h, 0, shape, backend.ContiguousStrides(shape))
 }
 
 // GatherScatter checks Gather and Scatter (with repeated indices, accumulating or not) and the bad-index reports.
@@ -463,7 +453,7 @@ func GatherScatter(t *testing.T, b backend.Backend, o Options) {
 
 			// Scatter with repeated indices: the last write wins on both.
 			for _, acc := range []bool{false, true} {
-				out := upload(randHost(r, dt, numel(shape), false), 0, shape, contiguous(shape))
+				out := upload(randHost(r, dt, numel(shape), false), 0, shape, backend.ContiguousStrides(shape))
 				vals := randView(r, dt, ishape, false, false)
 				cpuB.Scatter(out.c, vals.c, idx.c, axis, acc)
 				gpuB.Scatter(out.g, vals.g, idx.g, axis, acc)

@@ -140,20 +140,9 @@ func dense(v backend.View) bool {
 func Contiguous(v backend.View) backend.View {
 	d := buf(v).Exec()
 	b := d.Scratch(v.Buf.DType(), v.Numel())
-	c := backend.View{Buf: b, Shape: v.Shape, Strides: ContiguousStrides(v.Shape)}
+	c := backend.View{Buf: b, Shape: v.Shape, Strides: backend.ContiguousStrides(v.Shape)}
 	Copy(c, v)
 	return c
-}
-
-// ContiguousStrides returns the row-major strides of shape.
-func ContiguousStrides(shape []int) []int {
-	st := make([]int, len(shape))
-	s := 1
-	for i := len(shape) - 1; i >= 0; i-- {
-		st[i] = s
-		s *= max(shape[i], 1)
-	}
-	return st
 }
 
 // Random fills the contiguous view dst from dist.
@@ -238,7 +227,7 @@ func reducePermuted(op backend.ReduceOp, dst, src backend.View, axes []int) {
 	defer d.Release(out)
 	Reduce(op, backend.View{Buf: out, Shape: []int{kept, 1}, Strides: []int{1, 1}}, mat, []int{1})
 	// out holds dst's elements in row-major order of its kept dimensions.
-	Copy(dst, backend.View{Buf: out, Shape: dst.Shape, Strides: ContiguousStrides(dst.Shape)})
+	Copy(dst, backend.View{Buf: out, Shape: dst.Shape, Strides: backend.ContiguousStrides(dst.Shape)})
 }
 
 // lines launches kernel name once per part of a lines plan.
