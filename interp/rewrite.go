@@ -1276,6 +1276,10 @@ func (rw *rewriter) hoistableBefore(x ast.Expr, after ...ast.Expr) bool {
 	return slices.ContainsFunc(after, func(y ast.Expr) bool { return containsRecv(y) })
 }
 
+// orderFree are the builtins and conversions whose order of evaluation
+// cannot matter (see effectCall).
+var orderFree = append([]string{"len", "cap", "real", "imag", "complex", "min", "max", "new", "make", "append"}, basicTypes...)
+
 // effectCall says whether x calls a function, other than in a function
 // literal: not a conversion to a basic type or one of the builtins whose
 // order of evaluation cannot matter (and whose constant results must stay
@@ -1288,7 +1292,7 @@ func (rw *rewriter) effectCall(x ast.Node) bool {
 			return false
 		case *ast.CallExpr:
 			id, ok := ast.Unparen(n.Fun).(*ast.Ident)
-			found = !ok || !rw.builtin(id, append([]string{"len", "cap", "real", "imag", "complex", "min", "max", "new", "make", "append"}, basicTypes...)...)
+			found = !ok || !rw.builtin(id, orderFree...)
 		}
 		return !found
 	})
