@@ -47,9 +47,10 @@ import (
 //     (n, err := strconv.Atoi(s), v, ok := m[k]) runs in a function literal
 //     (needsFunc).
 
-// edit replaces src[off:end] of a cell by text. A blank edit removes a
-// declaration that runs elsewhere (keeping its lines); applyEdits ignores it
-// when asked for that declaration's text.
+// edit replaces src[off:end] of a cell by text. A blank edit stands for a
+// declaration or an operand that runs elsewhere (a declaration leaves blank
+// lines, an operand the variable it went into); declarationText ignores it
+// when asked for the text that runs elsewhere.
 type edit struct {
 	off, end int
 	text     string
