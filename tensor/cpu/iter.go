@@ -2,8 +2,6 @@ package cpu
 
 import (
 	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"gonote/tensor/backend"
 )
@@ -220,10 +218,8 @@ func (l *loop) seq(body rowFunc) {
 }
 
 // parallel splits [0, n) into contiguous chunks and runs f on each, on w
-// goroutines (the caller's among them) when w > 1. Workers take chunks
-// from a shared counter instead of one part each, so that a worker the OS
-// deschedules, as happens on a shared machine, does not hold up the op:
-// the others take its chunks.
+// goroutines (the caller's among them) when w > 1. There are more chunks
+// than goroutines (see [runChunks]).
 func parallel(n, w int, f func(lo, hi int)) {
 	if w <= 1 || n < 2 {
 		f(0, n)
@@ -231,41 +227,16 @@ func parallel(n, w int, f func(lo, hi int)) {
 	}
 	w = min(w, n)
 	chunks := min(n, 4*w)
-	var next atomic.Int64
-	work := func() {
-		for c := int(next.Add(1)) - 1; c < chunks; c = int(next.Add(1)) - 1 {
-			f(n*c/chunks, n*(c+1)/chunks)
-		}
-	}
-	var wg sync.WaitGroup
-	for range w - 1 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			work()
-		}()
-	}
-	work()
-	wg.Wait()
+	runChunks(chunks, w, func(c int) { f(n*c/chunks, n*(c+1)/chunks) })
 }
 
-// parts is parallel with the part number passed to f.
+// parts splits [0, n) into w parts and runs f on each, with the part's
+// number, in parallel.
 func parts(n, w int, f func(part, lo, hi int)) {
 	if w <= 1 || n < 2 {
 		f(0, 0, n)
 		return
 	}
-	if w > n {
-		w = n
-	}
-	var wg sync.WaitGroup
-	for i := 0; i < w; i++ {
-		lo, hi := n*i/w, n*(i+1)/w
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(i, lo, hi)
-		}()
-	}
-	wg.Wait()
+	w = min(w, n)
+	runChunks(w, w, func(c int) { f(c, n*c/w, n*(c+1)/w) })
 }
