@@ -90,20 +90,8 @@ func allocBuffer(dt backend.DType, n int, zero bool) *Buffer {
 		pool.entries[k] = append(pool.entries[k], e)
 		pool.bytes += bytes
 	}
-	if y := young(k); e == nil && y >= 2 {
-		pool.Unlock()
-		collected := collect(y * bytes)
-		pool.Lock()
-		// The collection's cleanups run on their own goroutine, and take
-		// microseconds: wait for them, within reason.
-		for start := time.Now(); collected && time.Since(start) < time.Millisecond; {
-			if e = takeFree(k); e != nil {
-				break
-			}
-			pool.Unlock()
-			runtime.Gosched()
-			pool.Lock()
-		}
+	if e == nil {
+		e = collectFree(k, bytes)
 	}
 	pool.Unlock()
 	switch {
@@ -120,11 +108,37 @@ func allocBuffer(dt backend.DType, n int, zero bool) *Buffer {
 	return b
 }
 
+// collectFree is called when the pool is full and none of its slices of
+// key k is free. If some of k's slices are young (handed out since the
+// last collection: most results die young, while a slice that stayed in
+// use through a collection likely belongs to a tensor the user keeps), it
+// has collect run a collection and returns an entry that it freed. It
+// returns nil when collect declines or nothing was freed. The pool is
+// locked.
+func collectFree(k poolKey, bytes int) *poolEntry {
+	y := young(k)
+	if y < 2 {
+		return nil
+	}
+	pool.Unlock()
+	collected := collect(y * bytes)
+	pool.Lock()
+	// The collection's cleanups run on their own goroutine, and take
+	// microseconds: wait for them, within reason.
+	for start := time.Now(); collected && time.Since(start) < time.Millisecond; {
+		if e := takeFree(k); e != nil {
+			return e
+		}
+		pool.Unlock()
+		runtime.Gosched()
+		pool.Lock()
+	}
+	return nil
+}
+
 // collect runs a garbage collection so that the cleanups of dead buffers
-// give their slices back, when the pool is full and none of its slices of
-// the length wanted is free, but young ones are in use: since the last
-// collection, the pool handed them out, and most results die young. It
-// collects only when that is likely to cost less than the fresh slices
+// give their slices back, youngBytes of which may be dead. It collects
+// only when that is likely to cost less than the fresh slices
 // it would save, going by its recent collections' times, and reports
 // whether it did. A collection of a small heap takes a few tenths of a
 // millisecond; a kernel's heap, with a session's values, takes
