@@ -38,7 +38,7 @@ const (
 	poolMinBytes = 32 << 10
 	// poolMaxBytes bounds the memory the pool's slices hold, free or in
 	// use; the garbage collector's heap goal grows with it.
-	poolMaxBytes = 128 << 20
+	poolMaxBytes = 64 << 20
 )
 
 type poolKey struct {
