@@ -38,8 +38,17 @@ const (
 	poolMinBytes = 32 << 10
 	// poolMaxBytes bounds the memory the pool's slices hold, free or in
 	// use; the garbage collector's heap goal grows with it.
-	poolMaxBytes = 64 << 20
+	poolMaxBytes = 128 << 20
 )
+
+// keyMaxBytes bounds the memory of the pool's slices of one length: 32
+// MiB, about what the processor's last-level cache holds, so that results
+// that die young are written again while still in cache, but at least 32
+// slices, so that the collection that frees them (a few tenths of a
+// millisecond) costs little per op. (Measured: with one cap of 128 MiB,
+// 256×256 products, whose results cycled through all of it, took up to
+// twice as long as with 64 MiB; 1M-element adds took 15-20% less.)
+func keyMaxBytes(bytes int) int { return max(32<<20, 32*bytes) }
 
 type poolKey struct {
 	dt backend.DType
@@ -85,7 +94,8 @@ func allocBuffer(dt backend.DType, n int, zero bool) *Buffer {
 		pool.Lock()
 		e = takeFree(k)
 	}
-	if e == nil && (pool.bytes+bytes <= poolMaxBytes || evictFree(bytes)) {
+	if e == nil && (len(pool.entries[k])+1)*bytes <= keyMaxBytes(bytes) &&
+		(pool.bytes+bytes <= poolMaxBytes || evictFree(bytes)) {
 		e = &poolEntry{key: k, epoch: pool.collections}
 		pool.entries[k] = append(pool.entries[k], e)
 		pool.bytes += bytes
@@ -108,13 +118,13 @@ func allocBuffer(dt backend.DType, n int, zero bool) *Buffer {
 	return b
 }
 
-// collectFree is called when the pool is full and none of its slices of
-// key k is free. If some of k's slices are young (handed out since the
-// last collection: most results die young, while a slice that stayed in
-// use through a collection likely belongs to a tensor the user keeps), it
-// has collect run a collection and returns an entry that it freed. It
-// returns nil when collect declines or nothing was freed. The pool is
-// locked.
+// collectFree is called when none of the pool's slices of key k is free
+// and the pool may not grow (keyMaxBytes, poolMaxBytes). If some of k's
+// slices are young (handed out since the last collection: most results
+// die young, while a slice that stayed in use through a collection likely
+// belongs to a tensor the user keeps), it has collect run a collection
+// and returns an entry that it freed. It returns nil when collect
+// declines or nothing was freed. The pool is locked.
 func collectFree(k poolKey, bytes int) *poolEntry {
 	y := young(k)
 	if y < 2 {

@@ -82,40 +82,45 @@ func TestPoolData(t *testing.T) {
 }
 
 func TestPoolCollectsWhenFull(t *testing.T) {
-	const n = poolMaxBytes/4/16 + 7 // 16 do not fit in the pool
-	var c CPU
-	// Start from an empty pool: earlier tests' (and runs') buffers are dead.
-	for i := 0; ; i++ {
-		runtime.GC()
-		runtime.Gosched()
-		pool.Lock()
-		evictFree(poolMaxBytes)
-		empty := pool.bytes == 0
-		pool.Unlock()
-		if empty {
-			break
+	for _, n := range []int{
+		poolMaxBytes/4/16 + 7, // 16 do not fit in the pool
+		poolMinBytes/2 + 5,    // the pool holds keyMaxBytes of them
+	} {
+		// Start from an empty pool: earlier tests' (and runs') buffers are dead.
+		for i := 0; ; i++ {
+			runtime.GC()
+			runtime.Gosched()
+			pool.Lock()
+			evictFree(poolMaxBytes)
+			empty := pool.bytes == 0
+			pool.Unlock()
+			if empty {
+				break
+			}
+			if i == 100 {
+				t.Fatalf("the pool keeps slices of dead buffers")
+			}
 		}
-		if i == 100 {
-			t.Fatalf("the pool keeps slices of dead buffers")
+		var c CPU
+		firsts := map[*float32]bool{}
+		var held []backend.Buffer
+		for {
+			pool.Lock()
+			grows := pool.bytes+4*n <= poolMaxBytes &&
+				(len(pool.entries[poolKey{backend.Float32, n}])+1)*4*n <= keyMaxBytes(4*n)
+			pool.Unlock()
+			if !grows {
+				break
+			}
+			b := c.AllocEmpty(0, backend.Float32, n)
+			held = append(held, b)
+			firsts[&b.(*Buffer).data.([]float32)[0]] = true
 		}
-	}
-	firsts := map[*float32]bool{}
-	var held []backend.Buffer
-	for {
-		pool.Lock()
-		full := pool.bytes+4*n > poolMaxBytes
-		pool.Unlock()
-		if full {
-			break
-		}
+		held = nil
+		collecting.typical.Store(0) // slow collections of other tests must not count
 		b := c.AllocEmpty(0, backend.Float32, n)
-		held = append(held, b)
-		firsts[&b.(*Buffer).data.([]float32)[0]] = true
-	}
-	held = nil
-	collecting.typical.Store(0) // slow collections of other tests must not count
-	b := c.AllocEmpty(0, backend.Float32, n)
-	if d := b.(*Buffer).data.([]float32); !firsts[&d[0]] {
-		t.Fatalf("with the pool full of dead buffers, an allocation took a fresh slice")
+		if d := b.(*Buffer).data.([]float32); !firsts[&d[0]] {
+			t.Fatalf("%d float32s: with the pool's room for them taken by dead buffers, an allocation took a fresh slice", n)
+		}
 	}
 }
