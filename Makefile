@@ -77,6 +77,7 @@ bench: bench-deps build
 	$(PYTHON) bench/display_vs_matplotlib.py
 	$(PYTHON) bench/interp_vs_python.py
 	BUILD_TAGS='$(BUILD_TAGS)' $(PYTHON) bench/tensor_bench.py
+	$(PYTHON) bench/kernel_tensor.py
 	$(PYTHON) bench/autograd_vs_torch.py
 
 # The CUDA build (-tags cuda, package cuda): Debian's CUDA 11.8 headers,
