@@ -16,7 +16,7 @@ import (
 //
 // One goroutine at a time has its job run by the crew; a loop that finds
 // the crew busy (other goroutines, or a loop inside a loop) starts
-// goroutines of its own, as before the crew.
+// goroutines of its own.
 
 // crewSpin is how long an idle helper waits for work before parking.
 const crewSpin = 200 * time.Microsecond
@@ -29,7 +29,7 @@ type job struct {
 	chunks int64
 	next   atomic.Int64 // the next chunk to take
 	left   atomic.Int64 // chunks not finished
-	failed atomic.Pointer[any]
+	failed atomic.Pointer[any] // the first chunk's panic
 }
 
 var crew struct {
@@ -40,9 +40,10 @@ var crew struct {
 	wake       chan struct{}
 }
 
-// runChunks calls f(c) for every c in [0, chunks), on the calling
-// goroutine and, when it has more than one chunk, on up to w-1 more. A
-// panic in f is raised again on the caller once every chunk is done.
+// runChunks calls f(c) for every c in [0, chunks). With w > 1 and more
+// than one chunk, other goroutines share the work with the caller: the
+// crew's helpers, or, while the crew is busy, w-1 goroutines started for
+// it. A panic in f is raised again on the caller once every chunk is done.
 func runChunks(chunks, w int, f func(c int)) {
 	if w <= 1 || chunks < 2 {
 		for c := range chunks {
