@@ -27,8 +27,8 @@ const crewSpin = 200 * time.Microsecond
 type job struct {
 	f      func(c int)
 	chunks int64
-	next   atomic.Int64 // the next chunk to take
-	left   atomic.Int64 // chunks not finished
+	next   atomic.Int64        // the next chunk to take
+	left   atomic.Int64        // chunks not finished
 	failed atomic.Pointer[any] // the first chunk's panic
 }
 
