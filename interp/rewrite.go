@@ -986,22 +986,16 @@ func (rw *rewriter) signature(t *ast.FuncType) string {
 // other than inside a function literal or as the operand of a conversion to
 // a basic type, where yaegi gets its value right.
 func (e *Engine) hasGenericCall(x ast.Expr, local map[string]bool) bool {
-	found := false
-	ast.Inspect(x, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.CallExpr:
-			if id, ok := n.Fun.(*ast.Ident); ok && id.Obj == nil && slices.Contains(basicTypes, id.Name) && !e.bound(id.Name) {
-				return false
-			}
-			if e.genericCall(n, local) {
-				found = true
-			}
+	return someOutsideFuncLits(x, func(n ast.Node) (found, descend bool) {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return false, true
 		}
-		return !found
+		if id, ok := call.Fun.(*ast.Ident); ok && id.Obj == nil && slices.Contains(basicTypes, id.Name) && !e.bound(id.Name) {
+			return false, false
+		}
+		return e.genericCall(call, local), true
 	})
-	return found
 }
 
 // rangeFunc rewrites a range over an iterator function into a call of it
@@ -1286,18 +1280,14 @@ var orderFree = append([]string{"len", "cap", "real", "imag", "complex", "min", 
 // order of evaluation cannot matter (and whose constant results must stay
 // untyped: len("ab") + <-c).
 func (rw *rewriter) effectCall(x ast.Node) bool {
-	found := false
-	ast.Inspect(x, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.CallExpr:
-			id, ok := ast.Unparen(n.Fun).(*ast.Ident)
-			found = !ok || !rw.builtin(id, orderFree...)
+	return someOutsideFuncLits(x, func(n ast.Node) (found, descend bool) {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return false, true
 		}
-		return !found
+		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+		return !ok || !rw.builtin(id, orderFree...), true
 	})
-	return found
 }
 
 // hoistValue evaluates x into a new variable before statement st, and puts
@@ -1315,15 +1305,24 @@ func (rw *rewriter) hoistValue(st ast.Stmt, x ast.Expr) {
 // containsRecv says whether x receives from a channel, other than in a
 // function literal.
 func containsRecv(x ast.Node) bool {
+	return someOutsideFuncLits(x, func(n ast.Node) (found, descend bool) {
+		u, ok := n.(*ast.UnaryExpr)
+		return ok && u.Op == token.ARROW, true
+	})
+}
+
+// someOutsideFuncLits says whether test finds a node of x, looking
+// everywhere but in function literals, whose bodies run later if at all,
+// and below nodes where test says not to descend.
+func someOutsideFuncLits(x ast.Node, test func(n ast.Node) (found, descend bool)) bool {
 	found := false
 	ast.Inspect(x, func(n ast.Node) bool {
-		if _, lit := n.(*ast.FuncLit); lit {
+		if _, lit := n.(*ast.FuncLit); lit || found {
 			return false
 		}
-		if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
-			found = true
-		}
-		return !found
+		var descend bool
+		found, descend = test(n)
+		return !found && descend
 	})
 	return found
 }
@@ -1425,21 +1424,16 @@ func (rw *rewriter) readsMemory(x ast.Expr) bool {
 	case *ast.Ident, *ast.BasicLit, *ast.SelectorExpr, *ast.IndexExpr, *ast.StarExpr, *ast.CallExpr:
 		return false // a single read or a call works
 	}
-	found := false
-	ast.Inspect(x, func(n ast.Node) bool {
+	return someOutsideFuncLits(x, func(n ast.Node) (found, descend bool) {
 		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
 		case *ast.IndexExpr, *ast.StarExpr:
-			found = true
+			return true, true
 		case *ast.SelectorExpr:
-			if id, ok := n.X.(*ast.Ident); !ok || id.Obj != nil || !rw.e.isPackage(id.Name) {
-				found = true
-			}
+			id, ok := n.X.(*ast.Ident)
+			return !ok || id.Obj != nil || !rw.e.isPackage(id.Name), true
 		}
-		return !found
+		return false, true
 	})
-	return found
 }
 
 // hasContinue says whether st holds a continue without a label that is not
