@@ -25,9 +25,9 @@ import (
 // slices for reuse. (Weak pointers to the Buffers would do the
 // same, but checking one during a collection's mark phase keeps its
 // target alive for that cycle, which in a loop of allocations is every
-// cycle.) When the pool may not grow, an allocation that finds no free
-// slice runs a collection itself if that costs less than fresh slices
-// would ([collectFree]).
+// cycle.) An allocation that finds no free slice runs a collection itself,
+// or adds a slice to the pool when collections come too often
+// ([makeRoom]).
 //
 // A slice whose Buffer gave it away through [Buffer.Data] leaves the pool
 // for good: Go code may keep it after the tensor is gone.
@@ -94,14 +94,8 @@ func allocBuffer(dt backend.DType, n int, zero bool) *Buffer {
 		pool.Lock()
 		e = takeFree(k)
 	}
-	if e == nil && (len(pool.entries[k])+1)*bytes <= keyMaxBytes(bytes) &&
-		(pool.bytes+bytes <= poolMaxBytes || evictFree(bytes)) {
-		e = &poolEntry{key: k, epoch: pool.collections}
-		pool.entries[k] = append(pool.entries[k], e)
-		pool.bytes += bytes
-	}
 	if e == nil {
-		e = collectFree(k, bytes)
+		e = makeRoom(k, bytes)
 	}
 	pool.Unlock()
 	switch {
@@ -118,85 +112,97 @@ func allocBuffer(dt backend.DType, n int, zero bool) *Buffer {
 	return b
 }
 
-// collectFree is called when none of the pool's slices of key k is free
-// and the pool may not grow (keyMaxBytes, poolMaxBytes). If some of k's
-// slices are young (handed out since the last collection: most results
-// die young, while a slice that stayed in use through a collection likely
-// belongs to a tensor the user keeps), it has collect run a collection
-// and returns an entry that it freed. It returns nil when collect
-// declines or nothing was freed. The pool is locked.
-func collectFree(k poolKey, bytes int) *poolEntry {
-	y := young(k)
-	if y < 2 {
-		return nil
+// makeRoom finds a slice for key k when none is free: it collects garbage,
+// so that dead buffers give their slices back, or adds a slice to the pool.
+// Collecting comes first, unless the last collection was recent
+// (collectedRecently): a key whose results are allocated faster than
+// collections pay for themselves gets more slices, up to the caps
+// (keyMaxBytes, poolMaxBytes), so that each collection frees more of them.
+// Results allocated slowly, such as large matrix products, get few slices,
+// which stay in cache and cost no page faults. With the caps reached, it
+// collects anyway: a fresh slice costs page faults and, as the heap grows,
+// a collection of its own. It returns nil when neither gives a slice; the
+// caller then takes a fresh one outside the pool. The pool is locked.
+func makeRoom(k poolKey, bytes int) *poolEntry {
+	// Only young slices (handed out since the last collection) may be
+	// dead: most results die young, while one that stayed in use through
+	// a collection likely belongs to a tensor the user keeps. Two, since
+	// a loop's last result is usually still held when the next is made.
+	canCollect := young(k) >= 2
+	recent := collectedRecently()
+	if canCollect && !recent {
+		if e := collectFree(k); e != nil {
+			return e
+		}
+	}
+	if (len(pool.entries[k])+1)*bytes <= keyMaxBytes(bytes) &&
+		(pool.bytes+bytes <= poolMaxBytes || evictFree(bytes)) {
+		e := &poolEntry{key: k, epoch: pool.collections}
+		pool.entries[k] = append(pool.entries[k], e)
+		pool.bytes += bytes
+		return e
+	}
+	if canCollect && recent {
+		return collectFree(k)
+	}
+	return nil
+}
+
+// collectFree runs a collection and returns an entry of key k that it
+// freed, or nil. The pool is locked.
+func collectFree(k poolKey) *poolEntry {
+	if !collecting.busy.CompareAndSwap(false, true) {
+		return nil // another goroutine's collection is running
 	}
 	pool.Unlock()
-	collected := collect(y * bytes)
+	start := time.Now()
+	runtime.GC()
+	collected := time.Now()
 	pool.Lock()
+	pool.collections++
 	// The collection's cleanups run on their own goroutine, and take
 	// microseconds: wait for them, within reason.
-	for start := time.Now(); collected && time.Since(start) < time.Millisecond; {
-		if e := takeFree(k); e != nil {
-			return e
+	var e *poolEntry
+	for time.Since(collected) < time.Millisecond {
+		if e = takeFree(k); e != nil {
+			break
 		}
 		pool.Unlock()
 		runtime.Gosched()
 		pool.Lock()
 	}
-	return nil
-}
-
-// collect runs a garbage collection so that the cleanups of dead buffers
-// give their slices back, youngBytes of which may be dead, and reports
-// whether it did. It collects only when that is likely to cost less than
-// the fresh slices it would save, going by its recent collections' times.
-// A collection of a small heap takes a few tenths of a millisecond; in a
-// kernel, with the interpreter's tables and a session's values, it takes
-// milliseconds, and there fresh slices, with the collections a growing
-// heap brings on, often cost less.
-func collect(youngBytes int) bool {
-	saves := time.Duration(youngBytes>>20) * freshCost
-	now := time.Now()
-	if time.Duration(collecting.typical.Load()) > saves &&
-		now.Sub(time.Unix(0, collecting.last.Load())) < remeasure {
-		return false
-	}
-	if !collecting.busy.CompareAndSwap(false, true) {
-		return false
-	}
-	runtime.GC()
+	// The wait counts in the collection's cost: when nothing was freed,
+	// it is most of it.
 	end := time.Now()
-	d := int64(end.Sub(now))
+	d := int64(end.Sub(start))
 	if a := collecting.typical.Load(); a != 0 {
-		d = a + (d-a)/4 // one slow collection (the OS took the CPU) must not stop them
+		d = a + (d-a)/4 // one slow collection (the OS took the CPU) must not decide
 	}
 	collecting.typical.Store(d)
 	collecting.last.Store(end.UnixNano())
-	pool.Lock()
-	pool.collections++
-	pool.Unlock()
 	collecting.busy.Store(false)
-	return true
+	return e
 }
 
-const (
-	// freshCost is what a fresh slice costs beyond a pooled one, per MiB.
-	// An add into 4 MiB took 0.3 ms longer into a fresh slice in a small
-	// test process (75 µs a MiB), but in a kernel that had run the
-	// training notebook, collecting at 50 µs a MiB made 1M-element adds
-	// twice as slow as not collecting (in a fresh kernel, a quarter
-	// faster). At 25 µs, both kernels ran them about as fast as without
-	// these collections, and the test process as fast as with them.
-	freshCost = 25 * time.Microsecond
-	// remeasure: a second after its last collection, collect collects
-	// anyway, to learn whether the heap has become cheaper to collect.
-	remeasure = time.Second
-)
+// collectGap: the pool collects at most once per collectGap typical
+// collections' time while it may grow instead, which keeps its
+// collections under about 5% of the time of a loop of allocations. A
+// collection takes a few tenths of a millisecond in a test process, and
+// milliseconds in a kernel, whose interpreter and session keep more data
+// live.
+const collectGap = 20
 
 var collecting struct {
 	busy    atomic.Bool
 	typical atomic.Int64 // a moving average of the collections' durations
 	last    atomic.Int64 // when the last one ended, in Unix nanoseconds
+}
+
+// collectedRecently reports whether the last collection ended less than
+// collectGap typical collections ago.
+func collectedRecently() bool {
+	since := time.Now().UnixNano() - collecting.last.Load()
+	return since < collectGap*collecting.typical.Load()
 }
 
 // young returns the number of k's entries in use that were handed out

@@ -3,6 +3,7 @@ package cpu
 import (
 	"runtime"
 	"testing"
+	"time"
 
 	"gonote/tensor/backend"
 )
@@ -81,26 +82,41 @@ func TestPoolData(t *testing.T) {
 	}
 }
 
+// restoreCollecting forgets the collections a test pretended.
+func restoreCollecting() {
+	collecting.typical.Store(0)
+	collecting.last.Store(0)
+}
+
+// emptyPool empties the pool: earlier tests' (and runs') buffers are dead.
+func emptyPool(t *testing.T) {
+	for i := 0; ; i++ {
+		runtime.GC()
+		runtime.Gosched()
+		pool.Lock()
+		evictFree(poolMaxBytes)
+		empty := pool.bytes == 0
+		pool.Unlock()
+		if empty {
+			return
+		}
+		if i == 100 {
+			t.Fatalf("the pool keeps slices of dead buffers")
+		}
+	}
+}
+
 func TestPoolCollectsWhenFull(t *testing.T) {
+	defer restoreCollecting()
 	for _, n := range []int{
 		poolMaxBytes/4/16 + 7, // 16 do not fit in the pool
 		poolMinBytes/2 + 5,    // the pool holds keyMaxBytes of them
 	} {
-		// Start from an empty pool: earlier tests' (and runs') buffers are dead.
-		for i := 0; ; i++ {
-			runtime.GC()
-			runtime.Gosched()
-			pool.Lock()
-			evictFree(poolMaxBytes)
-			empty := pool.bytes == 0
-			pool.Unlock()
-			if empty {
-				break
-			}
-			if i == 100 {
-				t.Fatalf("the pool keeps slices of dead buffers")
-			}
-		}
+		emptyPool(t)
+		// Fill the pool without collecting: a collection a moment ago, and
+		// collections are slow, so the pool grows instead.
+		collecting.typical.Store(int64(time.Hour))
+		collecting.last.Store(time.Now().UnixNano())
 		var c CPU
 		firsts := map[*float32]bool{}
 		var held []backend.Buffer
@@ -117,10 +133,51 @@ func TestPoolCollectsWhenFull(t *testing.T) {
 			firsts[&b.(*Buffer).data.([]float32)[0]] = true
 		}
 		held = nil
-		collecting.typical.Store(0) // slow collections of other tests must not count
+		// Still right after a collection: the pool, full, collects anyway.
 		b := c.AllocEmpty(0, backend.Float32, n)
 		if d := b.(*Buffer).data.([]float32); !firsts[&d[0]] {
 			t.Fatalf("%d float32s: with the pool's room for them taken by dead buffers, an allocation took a fresh slice", n)
 		}
+	}
+}
+
+// TestPoolGrowsWhenCollectionsAreRecent checks makeRoom's choice between
+// collecting and adding slices for a key whose results die at once.
+func TestPoolGrowsWhenCollectionsAreRecent(t *testing.T) {
+	const n = poolMinBytes/4 + 77
+	emptyPool(t)
+	defer restoreCollecting()
+	var c CPU
+	allocate := func() (collections, entries int) {
+		for range 10 {
+			runtime.KeepAlive(c.AllocEmpty(0, backend.Float32, n))
+		}
+		pool.Lock()
+		defer pool.Unlock()
+		return pool.collections, len(pool.entries[poolKey{backend.Float32, n}])
+	}
+	pool.Lock()
+	before := pool.collections
+	pool.Unlock()
+
+	// A collection a moment ago, and collections are slow: grow instead.
+	collecting.typical.Store(int64(time.Hour))
+	collecting.last.Store(time.Now().UnixNano())
+	collections, entries := allocate()
+	if collections != before {
+		t.Fatalf("%d collections right after one, want none", collections-before)
+	}
+	if entries < 2 {
+		t.Fatalf("the pool holds %d slices after 10 allocations without collecting, want more", entries)
+	}
+
+	// Collections are cheap: collect, and reuse the dead results' slices.
+	collecting.typical.Store(0)
+	collections, grown := allocate()
+	if collections == before {
+		t.Fatalf("no collection with %d dead results in the pool", entries)
+	}
+	if grown > entries+2 {
+		t.Fatalf("the pool grew from %d to %d slices where it could collect", entries, grown)
 	}
 }
