@@ -27,7 +27,8 @@ import (
 // target alive for that cycle, which in a loop of allocations is every
 // cycle.) An allocation that finds no free slice runs a collection itself,
 // or adds a slice to the pool when collections come too often
-// ([makeRoom]).
+// ([makeRoom]). Free slices left idle for a second leave the pool
+// ([evictIdle]).
 //
 // A slice whose Buffer gave it away through [Buffer.Data] leaves the pool
 // for good: Go code may keep it after the tensor is gone.
@@ -60,9 +61,10 @@ type poolKey struct {
 type poolEntry struct {
 	data  any
 	key   poolKey
-	free  bool // no Buffer uses data
-	epoch int  // pool.collections when it was last handed out
-	gone  bool // data was given away by Data: the pool forgot it
+	free  bool  // no Buffer uses data
+	epoch int   // pool.collections when it was last handed out
+	used  int64 // when it was last handed out, in Unix nanoseconds
+	gone  bool  // data was given away by Data: the pool forgot it
 }
 
 var pool struct {
@@ -84,6 +86,7 @@ func allocBuffer(dt backend.DType, n int, zero bool) *Buffer {
 	}
 	k := poolKey{dt, n}
 	b := &Buffer{dt: dt, n: n}
+	idleOnce.Do(func() { go evictIdle() })
 	pool.Lock()
 	e := takeFree(k)
 	if e == nil && len(pool.entries[k]) > 0 {
@@ -137,7 +140,7 @@ func makeRoom(k poolKey, bytes int) *poolEntry {
 	}
 	if (len(pool.entries[k])+1)*bytes <= keyMaxBytes(bytes) &&
 		(pool.bytes+bytes <= poolMaxBytes || evictFree(bytes)) {
-		e := &poolEntry{key: k, epoch: pool.collections}
+		e := &poolEntry{key: k, epoch: pool.collections, used: time.Now().UnixNano()}
 		pool.entries[k] = append(pool.entries[k], e)
 		pool.bytes += bytes
 		return e
@@ -227,6 +230,7 @@ func takeFree(k poolKey) *poolEntry {
 		if e.free {
 			e.free = false
 			e.epoch = pool.collections
+			e.used = time.Now().UnixNano()
 			return e
 		}
 	}
@@ -240,13 +244,52 @@ func freeEntry(e *poolEntry) {
 	pool.Unlock()
 }
 
+// idleAfter: a slice free and not handed out for that long leaves the pool.
+// The pool's slices are live memory to the collector, which lets the heap
+// grow by as much again before its next collection (GOGC=100): slices
+// that a finished cell's large tensors left in the pool would make every
+// later allocation land in memory not touched for hundreds of megabytes,
+// cold in cache (a 1,000-element add from a cell took 2-3 times as long
+// after a cell of 1M-element adds).
+const idleAfter = time.Second
+
+var idleOnce sync.Once
+
+// evictIdle runs for the life of the process once the pool is in use:
+// every idleAfter it drops the slices idle for as long, and when that
+// frees a good deal of memory it collects at once, so that the heap, and
+// the collector's next goal, shrink now rather than after another cycle.
+func evictIdle() {
+	for range time.Tick(idleAfter) {
+		cutoff := time.Now().Add(-idleAfter).UnixNano()
+		pool.Lock()
+		before := pool.bytes
+		dropFree(func(e *poolEntry) bool { return e.used < cutoff })
+		dropped := before - pool.bytes
+		pool.Unlock()
+		if dropped >= idleCollectBytes {
+			runtime.GC()
+		}
+	}
+}
+
+// idleCollectBytes is how much evictIdle must drop to collect at once.
+const idleCollectBytes = 16 << 20
+
 // evictFree drops free slices of any size until need more bytes fit in
 // the pool, and reports whether they do. The pool is locked.
 func evictFree(need int) bool {
+	dropFree(func(*poolEntry) bool { return pool.bytes+need > poolMaxBytes })
+	return pool.bytes+need <= poolMaxBytes
+}
+
+// dropFree takes out of the pool the free slices for which drop, asked in
+// turn, reports true. The pool is locked.
+func dropFree(drop func(e *poolEntry) bool) {
 	for k, es := range pool.entries {
 		kept := es[:0]
 		for _, e := range es {
-			if e.free && pool.bytes+need > poolMaxBytes {
+			if e.free && drop(e) {
 				pool.bytes -= k.n * k.dt.Size()
 				continue
 			}
@@ -258,11 +301,7 @@ func evictFree(need int) bool {
 		} else {
 			pool.entries[k] = kept
 		}
-		if pool.bytes+need <= poolMaxBytes {
-			return true
-		}
 	}
-	return false
 }
 
 // release takes b's slice out of the pool for good.

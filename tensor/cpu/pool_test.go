@@ -181,3 +181,27 @@ func TestPoolGrowsWhenCollectionsAreRecent(t *testing.T) {
 		t.Fatalf("the pool grew from %d to %d slices where it could collect", entries, grown)
 	}
 }
+
+// TestPoolEvictsIdle checks that a free slice leaves the pool once idle
+// for idleAfter, and a slice in use stays.
+func TestPoolEvictsIdle(t *testing.T) {
+	const n, m = poolMinBytes/4 + 91, poolMinBytes/4 + 92
+	var c CPU
+	runtime.KeepAlive(c.AllocEmpty(0, backend.Float32, n)) // dead at once
+	held := c.AllocEmpty(0, backend.Float32, m)
+	count := func(n int) int {
+		pool.Lock()
+		defer pool.Unlock()
+		return len(pool.entries[poolKey{backend.Float32, n}])
+	}
+	for deadline := time.Now().Add(5 * idleAfter); count(n) > 0; time.Sleep(idleAfter / 10) {
+		if time.Now().After(deadline) {
+			t.Fatalf("a slice free for %v is still in the pool", 5*idleAfter)
+		}
+		runtime.GC()
+	}
+	if count(m) != 1 {
+		t.Fatalf("a slice in use left the pool")
+	}
+	runtime.KeepAlive(held)
+}
