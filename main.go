@@ -27,6 +27,7 @@ import (
 	"gonote/interp"
 	"gonote/interp/symbols"
 	"gonote/kernel"
+	"gonote/kernel/gcpace"
 	"gonote/kernel/prebind"
 )
 
@@ -106,6 +107,7 @@ func runKernel(args []string, stderr io.Writer) int {
 	}
 	logger := log.New(logFile, "[gonote] ", log.LstdFlags|log.Lmicroseconds)
 
+	gcpace.Start()
 	history, err := kernel.OpenHistory(historyPath())
 	if err != nil {
 		logger.Printf("history: %v; keeping this session's history in memory", err)
