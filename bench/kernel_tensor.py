@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Tensor ops run from a cell: gonote against PyTorch in ipykernel.
 
-    /usr/bin/python3 bench/kernel_tensor.py [-rounds 2]
+    /usr/bin/python3 bench/kernel_tensor.py [-rounds 2] [-pause 0]
 
 tensor_bench.py times gonote's ops in a Go test process. A cell runs them in
 the kernel, whose heap (the interpreter's tables, then the session's values)
@@ -20,6 +20,7 @@ import argparse
 import os
 import statistics
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
 
@@ -56,9 +57,9 @@ def cells(template):
 TRAINING = os.path.join(harness.REPO_DIR, "notebooks", "07-training.ipynb")
 
 
-def per_op_us(kernel, codes, notebook=None):
-    """Runs notebook's code cells (if any), then each of codes; returns what
-    each printed."""
+def per_op_us(kernel, codes, notebook=None, pause=0.0):
+    """Runs notebook's code cells (if any), then each of codes, pause
+    seconds apart; returns what each printed."""
     km, kc = harness.start_kernel(kernel)
     try:
         if notebook:
@@ -66,7 +67,9 @@ def per_op_us(kernel, codes, notebook=None):
                 if cell.cell_type == "code":
                     kc.execute_interactive(cell.source, timeout=600, output_hook=lambda m: None)
         times = []
-        for code in codes:
+        for i, code in enumerate(codes):
+            if i > 0:
+                time.sleep(pause)
             out = []
 
             def hook(msg):
@@ -85,15 +88,18 @@ def per_op_us(kernel, codes, notebook=None):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-rounds", type=int, default=2)
+    ap.add_argument("-pause", type=float, default=0.0,
+                    help="seconds between the two cells, as a learner reading the first output would leave")
     args = ap.parse_args()
     harness.install_ipykernel()
     times = {"torch": [], "fresh": [], "trained": []}
     load = os.getloadavg()
     for _ in range(args.rounds):
-        times["fresh"].append(per_op_us(harness.KERNEL_NAME, cells(GO)))
-        times["torch"].append(per_op_us("python3", cells(PY)))
-        times["trained"].append(per_op_us(harness.KERNEL_NAME, cells(GO), TRAINING))
-    print(f"{args.rounds} rounds; load before {load[0]:.2f}, after {os.getloadavg()[0]:.2f}")
+        times["fresh"].append(per_op_us(harness.KERNEL_NAME, cells(GO), pause=args.pause))
+        times["torch"].append(per_op_us("python3", cells(PY), pause=args.pause))
+        times["trained"].append(per_op_us(harness.KERNEL_NAME, cells(GO), TRAINING, args.pause))
+    print(f"{args.rounds} rounds, {args.pause:g} s between the cells; "
+          f"load before {load[0]:.2f}, after {os.getloadavg()[0]:.2f}")
     for i, (n, _) in enumerate(SIZES):
         torch_us = statistics.median(t[i] for t in times["torch"])
         print(f"{f'add of {n:,} elements in a cell':34} {'µs per op':>10} {'ratio':>7}   rounds")

@@ -256,11 +256,12 @@ const idleAfter = time.Second
 var idleOnce sync.Once
 
 // evictIdle runs for the life of the process once the pool is in use:
-// every idleAfter it drops the slices idle for as long, and when that
-// frees a good deal of memory it collects at once, so that the heap, and
-// the collector's next goal, shrink now rather than after another cycle.
+// four times per idleAfter it drops the slices idle for as long, and when
+// that frees a good deal of memory it collects at once, so that the heap,
+// and the collector's next goal, shrink now rather than after another
+// cycle.
 func evictIdle() {
-	for range time.Tick(idleAfter) {
+	for range time.Tick(idleAfter / 4) {
 		cutoff := time.Now().Add(-idleAfter).UnixNano()
 		pool.Lock()
 		before := pool.bytes
