@@ -17,9 +17,10 @@ func TestPercent(t *testing.T) {
 		{1 << 20, 1000}, // 3,200 would pass the cap
 		{8 << 20, 400},  // 32 MiB after 8 MiB live
 		{6 << 20, 534},  // rounded up
-		{32 << 20, 100}, // GOGC=100 gives the nursery already
-		{1 << 30, 100},  // never below 100
 		{16 << 20, 200},
+		{32 << 20, 100},
+		{48 << 20, 67},
+		{1 << 30, 50}, // never below 50
 	} {
 		if got := Percent(c.live); got != c.want {
 			t.Errorf("Percent(%d) = %d, want %d", c.live, got, c.want)
@@ -62,8 +63,8 @@ func TestStart(t *testing.T) {
 		t.Fatalf("GOGC %d with a test's small heap, want more than 100", gogc)
 	}
 	big := make([]byte, 256<<20)
-	if gogc := collect(t); gogc != 100 { // a second collection: pace ran again
-		t.Fatalf("GOGC %d with 256 MiB live, want 100", gogc)
+	if gogc := collect(t); gogc != 50 { // a second collection: pace ran again
+		t.Fatalf("GOGC %d with 256 MiB live, want 50", gogc)
 	}
 	runtime.KeepAlive(big)
 }
