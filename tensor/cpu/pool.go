@@ -81,7 +81,7 @@ var pool struct {
 func allocBuffer(dt backend.DType, n int, zero bool) *Buffer {
 	bytes := n * dt.Size()
 	if bytes < poolMinBytes {
-		b, _ := Wrap(MakeSlice(dt, n))
+		b, _ := Wrap(makeSlice(dt, n, zero))
 		return b
 	}
 	k := poolKey{dt, n}
