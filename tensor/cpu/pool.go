@@ -71,8 +71,9 @@ var pool struct {
 	sync.Mutex
 	entries map[poolKey][]*poolEntry
 	bytes   int
-	// collections counts collect's collections. Entries handed out since
-	// the last one are young: like most results, they may be dead already.
+	// collections counts collectFree's collections. Entries handed out
+	// since the last one are young: like most results, they may be dead
+	// already.
 	collections int
 }
 
@@ -86,7 +87,6 @@ func allocBuffer(dt backend.DType, n int, zero bool) *Buffer {
 	}
 	k := poolKey{dt, n}
 	b := &Buffer{dt: dt, n: n}
-	idleOnce.Do(func() { go evictIdle() })
 	pool.Lock()
 	e := takeFree(k)
 	if e == nil && len(pool.entries[k]) > 0 {
@@ -140,6 +140,7 @@ func makeRoom(k poolKey, bytes int) *poolEntry {
 	}
 	if (len(pool.entries[k])+1)*bytes <= keyMaxBytes(bytes) &&
 		(pool.bytes+bytes <= poolMaxBytes || evictFree(bytes)) {
+		idleOnce.Do(func() { go evictIdle() })
 		e := &poolEntry{key: k, epoch: pool.collections, used: time.Now().UnixNano()}
 		pool.entries[k] = append(pool.entries[k], e)
 		pool.bytes += bytes
