@@ -71,7 +71,7 @@ var pool struct {
 	sync.Mutex
 	entries map[poolKey][]*poolEntry
 	bytes   int
-	// collections counts collectFree's collections. Entries handed out
+	// collections counts the pool's own collections. Entries handed out
 	// since the last one are young: like most results, they may be dead
 	// already.
 	collections int
@@ -260,11 +260,32 @@ var idleOnce sync.Once
 // four times per idleAfter it drops the slices idle for as long, and when
 // that frees a good deal of memory it collects at once, so that the heap,
 // and the collector's next goal, shrink now rather than after another
-// cycle.
+// cycle. A pool left idle may still hold the last results of a finished
+// loop, dead but in use for want of a collection since: it collects once
+// to free them, so that they leave too.
 func evictIdle() {
+	var idleCollected bool // since the pool last handed out a slice
 	for range time.Tick(idleAfter / 4) {
 		cutoff := time.Now().Add(-idleAfter).UnixNano()
 		pool.Lock()
+		idle, inUse := true, false
+		for _, es := range pool.entries {
+			for _, e := range es {
+				idle = idle && e.used < cutoff
+				inUse = inUse || !e.free
+			}
+		}
+		if !idle {
+			idleCollected = false
+		}
+		if idle && inUse && !idleCollected {
+			idleCollected = true
+			pool.Unlock()
+			runtime.GC()
+			time.Sleep(time.Millisecond) // for the cleanups, which run on their own goroutine
+			pool.Lock()
+			pool.collections++
+		}
 		before := pool.bytes
 		dropFree(func(e *poolEntry) bool { return e.used < cutoff })
 		dropped := before - pool.bytes
