@@ -27,8 +27,7 @@ import (
 // target alive for that cycle, which in a loop of allocations is every
 // cycle.) An allocation that finds no free slice runs a collection itself,
 // or adds a slice to the pool when collections come too often
-// ([makeRoom]). Free slices left idle for a second leave the pool
-// ([evictIdle]).
+// ([makeRoom]). Idle free slices leave the pool ([evictIdle]).
 //
 // A slice whose Buffer gave it away through [Buffer.Data] leaves the pool
 // for good: Go code may keep it after the tensor is gone.
@@ -75,6 +74,7 @@ var pool struct {
 	// since the last one are young: like most results, they may be dead
 	// already.
 	collections int
+	evicting    bool // evictIdle is running
 }
 
 // allocBuffer returns a buffer of n elements of dt; it is zeroed when zero
@@ -140,7 +140,10 @@ func makeRoom(k poolKey, bytes int) *poolEntry {
 	}
 	if (len(pool.entries[k])+1)*bytes <= keyMaxBytes(bytes) &&
 		(pool.bytes+bytes <= poolMaxBytes || evictFree(bytes)) {
-		idleOnce.Do(func() { go evictIdle() })
+		if !pool.evicting {
+			pool.evicting = true
+			go evictIdle()
+		}
 		e := &poolEntry{key: k, epoch: pool.collections, used: time.Now().UnixNano()}
 		pool.entries[k] = append(pool.entries[k], e)
 		pool.bytes += bytes
@@ -245,49 +248,60 @@ func freeEntry(e *poolEntry) {
 	pool.Unlock()
 }
 
-// idleAfter: a slice free and not handed out for that long leaves the pool.
-// The pool's slices are live memory to the collector, which lets the heap
-// grow by as much again before its next collection (GOGC=100): slices
-// that a finished cell's large tensors left in the pool would make every
-// later allocation land in memory not touched for hundreds of megabytes,
-// cold in cache (a 1,000-element add from a cell took 2-3 times as long
-// after a cell of 1M-element adds).
-const idleAfter = time.Second
+// A slice free and not handed out for sliceIdleAfter leaves the pool, and
+// so do all free slices once the pool has handed out none for
+// poolIdleAfter: the loop that used them has ended. The pool's slices are
+// live memory to the collector, whose next goal grows with the live heap:
+// slices that a finished cell's large tensors left in the pool would make
+// every later allocation land in memory not touched for hundreds of
+// megabytes, cold in cache or not yet mapped (a 1,000-element add from a
+// cell took 2-3 times as long right after a cell of 1M-element adds).
+const (
+	sliceIdleAfter = time.Second
+	poolIdleAfter  = 100 * time.Millisecond
+)
 
-var idleOnce sync.Once
-
-// evictIdle runs for the life of the process once the pool is in use:
-// four times per idleAfter it drops the slices idle for as long, and when
-// that frees a good deal of memory it collects at once, so that the heap,
-// and the collector's next goal, shrink now rather than after another
-// cycle. A pool left idle may still hold the last results of a finished
-// loop, dead but in use for want of a collection since: it collects once
-// to free them, so that they leave too.
+// evictIdle runs while the pool has slices: twice per poolIdleAfter it
+// drops the idle ones, and when that frees a good deal of memory it
+// collects at once, so that the heap, and the collector's next goal,
+// shrink now rather than after another cycle. An idle pool may still hold
+// the last results of a finished loop, dead but in use for want of a
+// collection since: it collects once to free them, so that they leave
+// too.
 func evictIdle() {
-	var idleCollected bool // since the pool last handed out a slice
-	for range time.Tick(idleAfter / 4) {
-		cutoff := time.Now().Add(-idleAfter).UnixNano()
+	tick := time.NewTicker(poolIdleAfter / 2)
+	defer tick.Stop()
+	collectedIdle := false // since the pool last handed out a slice
+	for range tick.C {
+		now := time.Now()
 		pool.Lock()
+		if len(pool.entries) == 0 {
+			pool.evicting = false
+			pool.Unlock()
+			return
+		}
 		idle, inUse := true, false
+		since := now.Add(-poolIdleAfter).UnixNano()
 		for _, es := range pool.entries {
 			for _, e := range es {
-				idle = idle && e.used < cutoff
+				idle = idle && e.used < since
 				inUse = inUse || !e.free
 			}
 		}
 		if !idle {
-			idleCollected = false
+			collectedIdle = false
 		}
-		if idle && inUse && !idleCollected {
-			idleCollected = true
+		if idle && inUse && !collectedIdle {
+			collectedIdle = true
 			pool.Unlock()
 			runtime.GC()
 			time.Sleep(time.Millisecond) // for the cleanups, which run on their own goroutine
 			pool.Lock()
 			pool.collections++
 		}
+		cutoff := now.Add(-sliceIdleAfter).UnixNano()
 		before := pool.bytes
-		dropFree(func(e *poolEntry) bool { return e.used < cutoff })
+		dropFree(func(e *poolEntry) bool { return idle || e.used < cutoff })
 		dropped := before - pool.bytes
 		pool.Unlock()
 		if dropped >= idleCollectBytes {

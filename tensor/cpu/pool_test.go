@@ -184,26 +184,45 @@ func TestPoolGrowsWhenCollectionsAreRecent(t *testing.T) {
 }
 
 // TestPoolEvictsIdle checks that a dead buffer's slice leaves the pool
-// once the pool has been idle for idleAfter, with no collection but the
-// pool's own, and that a slice in use stays.
+// once the pool is idle, with no collection but the pool's own, and that a
+// slice in use stays.
 func TestPoolEvictsIdle(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	const n, m = poolMinBytes/4 + 91, poolMinBytes/4 + 92
 	var c CPU
 	runtime.KeepAlive(c.AllocEmpty(0, backend.Float32, n)) // dead at once
 	held := c.AllocEmpty(0, backend.Float32, m)
-	count := func(n int) int {
-		pool.Lock()
-		defer pool.Unlock()
-		return len(pool.entries[poolKey{backend.Float32, n}])
-	}
-	for deadline := time.Now().Add(5 * idleAfter); count(n) > 0; time.Sleep(idleAfter / 10) {
+	for deadline := time.Now().Add(5 * time.Second); poolCount(n) > 0; time.Sleep(poolIdleAfter / 10) {
 		if time.Now().After(deadline) {
-			t.Fatalf("a dead buffer's slice is still in the pool after %v", 5*idleAfter)
+			t.Fatalf("a dead buffer's slice is still in the pool after 5 s")
 		}
 	}
-	if count(m) != 1 {
+	if poolCount(m) != 1 {
 		t.Fatalf("a slice in use left the pool")
 	}
 	runtime.KeepAlive(held)
+}
+
+// TestPoolKeepsSlicesWhileActive checks that a free slice stays in a pool
+// that hands out others, until it has been idle for sliceIdleAfter.
+func TestPoolKeepsSlicesWhileActive(t *testing.T) {
+	const n, m = poolMinBytes/4 + 93, poolMinBytes/4 + 94
+	var c CPU
+	runtime.KeepAlive(c.AllocEmpty(0, backend.Float32, n))
+	runtime.GC()
+	start := time.Now()
+	for time.Since(start) < sliceIdleAfter/2 {
+		runtime.KeepAlive(c.AllocEmpty(0, backend.Float32, m))
+		if poolCount(n) != 1 {
+			t.Fatalf("a free slice left an active pool after %v", time.Since(start))
+		}
+		time.Sleep(poolIdleAfter / 10)
+	}
+}
+
+// poolCount returns the number of float32 slices of length n in the pool.
+func poolCount(n int) int {
+	pool.Lock()
+	defer pool.Unlock()
+	return len(pool.entries[poolKey{backend.Float32, n}])
 }
