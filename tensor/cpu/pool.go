@@ -75,6 +75,25 @@ var pool struct {
 	// already.
 	collections int
 	evicting    bool // evictIdle is running
+	// lastOut is when the pool last handed out a slice, in Unix
+	// nanoseconds, and gap a moving average of the time between two
+	// hand-outs: about how long the ops that use the pool take.
+	lastOut, gap int64
+}
+
+// handOut notes that the pool hands out a slice now, and returns the time.
+// The pool is locked.
+func handOut() int64 {
+	now := time.Now().UnixNano()
+	if g := now - pool.lastOut; g < int64(sliceIdleAfter) {
+		if pool.gap == 0 {
+			pool.gap = g
+		} else {
+			pool.gap += (g - pool.gap) / 4
+		}
+	}
+	pool.lastOut = now
+	return now
 }
 
 // allocBuffer returns a buffer of n elements of dt; it is zeroed when zero
@@ -144,7 +163,7 @@ func makeRoom(k poolKey, bytes int) *poolEntry {
 			pool.evicting = true
 			go evictIdle()
 		}
-		e := &poolEntry{key: k, epoch: pool.collections, used: time.Now().UnixNano()}
+		e := &poolEntry{key: k, epoch: pool.collections, used: handOut()}
 		pool.entries[k] = append(pool.entries[k], e)
 		pool.bytes += bytes
 		return e
@@ -234,7 +253,7 @@ func takeFree(k poolKey) *poolEntry {
 		if e.free {
 			e.free = false
 			e.epoch = pool.collections
-			e.used = time.Now().UnixNano()
+			e.used = handOut()
 			return e
 		}
 	}
@@ -249,8 +268,8 @@ func freeEntry(e *poolEntry) {
 }
 
 // A slice free and not handed out for sliceIdleAfter leaves the pool, and
-// so do all free slices once the pool has handed out none for
-// poolIdleAfter: the loop that used them has ended. The pool's slices are
+// so do all free slices once the pool has handed out none for a while
+// (idleAfter): the loop that used them has ended. The pool's slices are
 // live memory to the collector, whose next goal grows with the live heap:
 // slices that a finished cell's large tensors left in the pool would make
 // every later allocation land in memory not touched for hundreds of
@@ -260,6 +279,14 @@ const (
 	sliceIdleAfter = time.Second
 	poolIdleAfter  = 100 * time.Millisecond
 )
+
+// idleAfter returns how long the pool must hand out nothing to count as
+// idle: poolIdleAfter, or longer where its ops take long (a 2048×2048
+// product takes about 100 ms), but at most sliceIdleAfter. The pool is
+// locked.
+func idleAfter() int64 {
+	return min(max(4*pool.gap, int64(poolIdleAfter)), int64(sliceIdleAfter))
+}
 
 // evictIdle runs while the pool has slices: twice per poolIdleAfter it
 // drops the idle ones, and when that frees a good deal of memory it
@@ -273,18 +300,17 @@ func evictIdle() {
 	defer tick.Stop()
 	collectedIdle := false // since the pool last handed out a slice
 	for range tick.C {
-		now := time.Now()
+		now := time.Now().UnixNano()
 		pool.Lock()
 		if len(pool.entries) == 0 {
 			pool.evicting = false
 			pool.Unlock()
 			return
 		}
-		idle, inUse := true, false
-		since := now.Add(-poolIdleAfter).UnixNano()
+		idle := now-pool.lastOut > idleAfter()
+		inUse := false
 		for _, es := range pool.entries {
 			for _, e := range es {
-				idle = idle && e.used < since
 				inUse = inUse || !e.free
 			}
 		}
@@ -299,7 +325,7 @@ func evictIdle() {
 			pool.Lock()
 			pool.collections++
 		}
-		cutoff := now.Add(-sliceIdleAfter).UnixNano()
+		cutoff := now - int64(sliceIdleAfter)
 		before := pool.bytes
 		dropFree(func(e *poolEntry) bool { return idle || e.used < cutoff })
 		dropped := before - pool.bytes

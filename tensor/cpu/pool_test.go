@@ -204,19 +204,25 @@ func TestPoolEvictsIdle(t *testing.T) {
 }
 
 // TestPoolKeepsSlicesWhileActive checks that a free slice stays in a pool
-// that hands out others, until it has been idle for sliceIdleAfter.
+// that hands out others, until it has been idle for sliceIdleAfter, even
+// when the ops between hand-outs take longer than poolIdleAfter.
 func TestPoolKeepsSlicesWhileActive(t *testing.T) {
 	const n, m = poolMinBytes/4 + 93, poolMinBytes/4 + 94
 	var c CPU
+	slowOp := func() {
+		time.Sleep(poolIdleAfter * 3 / 2)
+		runtime.KeepAlive(c.AllocEmpty(0, backend.Float32, m))
+	}
+	slowOp()
+	slowOp() // the pool has seen how long its ops take
 	runtime.KeepAlive(c.AllocEmpty(0, backend.Float32, n))
 	runtime.GC()
 	start := time.Now()
 	for time.Since(start) < sliceIdleAfter/2 {
-		runtime.KeepAlive(c.AllocEmpty(0, backend.Float32, m))
+		slowOp()
 		if poolCount(n) != 1 {
 			t.Fatalf("a free slice left an active pool after %v", time.Since(start))
 		}
-		time.Sleep(poolIdleAfter / 10)
 	}
 }
 
