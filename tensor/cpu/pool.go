@@ -63,7 +63,7 @@ type poolEntry struct {
 	free  bool  // no Buffer uses data
 	epoch int   // pool.collections when it was last handed out
 	used  int64 // when it was last handed out, in Unix nanoseconds
-	gone  bool  // data was given away by Data: the pool forgot it
+	gone  bool  // the pool forgot data while in use (Data, tenure)
 }
 
 var pool struct {
@@ -143,35 +143,61 @@ func allocBuffer(dt backend.DType, n int, zero bool) *Buffer {
 // Results allocated slowly, such as large matrix products, get few slices,
 // which stay in cache and cost no page faults. With the caps reached, it
 // collects anyway: a fresh slice costs page faults and, as the heap grows,
-// a collection of its own. It returns nil when neither gives a slice; the
-// caller then takes a fresh one outside the pool. The pool is locked.
+// a collection of its own. When that frees nothing either, the slices that
+// kept tensors hold leave the pool (tenure), to make room. It returns nil
+// when nothing gives a slice; the caller then takes a fresh one outside the
+// pool. The pool is locked.
 func makeRoom(k poolKey, bytes int) *poolEntry {
 	// Only young slices (handed out since the last collection) may be
 	// dead: most results die young, while one that stayed in use through
 	// a collection likely belongs to a tensor the user keeps. Two, since
 	// a loop's last result is usually still held when the next is made.
 	canCollect := young(k) >= 2
-	recent := collectedRecently()
-	if canCollect && !recent {
+	if canCollect && !collectedRecently() {
+		if e := collectFree(k); e != nil {
+			return e
+		}
+		canCollect = false // it just did
+	}
+	if e := grow(k, bytes); e != nil {
+		return e
+	}
+	if canCollect {
 		if e := collectFree(k); e != nil {
 			return e
 		}
 	}
-	if (len(pool.entries[k])+1)*bytes <= keyMaxBytes(bytes) &&
-		(pool.bytes+bytes <= poolMaxBytes || evictFree(bytes)) {
-		if !pool.evicting {
-			pool.evicting = true
-			go evictIdle()
-		}
-		e := &poolEntry{key: k, epoch: pool.collections, used: handOut()}
-		pool.entries[k] = append(pool.entries[k], e)
-		pool.bytes += bytes
-		return e
-	}
-	if canCollect && recent {
-		return collectFree(k)
+	if tenure() {
+		return grow(k, bytes)
 	}
 	return nil
+}
+
+// grow adds an entry for key k, in use, when the caps leave room for it,
+// and returns it; its slice is made by the caller. The pool is locked.
+func grow(k poolKey, bytes int) *poolEntry {
+	if (len(pool.entries[k])+1)*bytes > keyMaxBytes(bytes) ||
+		(pool.bytes+bytes > poolMaxBytes && !evictFree(bytes)) {
+		return nil
+	}
+	if !pool.evicting {
+		pool.evicting = true
+		go evictIdle()
+	}
+	e := &poolEntry{key: k, epoch: pool.collections, used: handOut()}
+	pool.entries[k] = append(pool.entries[k], e)
+	pool.bytes += bytes
+	return e
+}
+
+// tenure takes out of the pool, for good, the slices that stayed in use
+// through one of its collections: those of tensors the user keeps, such as
+// a model's inputs, whose room the pool needs for results. It reports
+// whether there were any. The pool is locked.
+func tenure() bool {
+	before := pool.bytes
+	dropEntries(func(e *poolEntry) bool { return !e.free && e.epoch < pool.collections })
+	return pool.bytes < before
 }
 
 // collectFree runs a collection and returns an entry of key k that it
@@ -349,10 +375,18 @@ func evictFree(need int) bool {
 // dropFree takes out of the pool the free slices for which drop, asked in
 // turn, reports true. The pool is locked.
 func dropFree(drop func(e *poolEntry) bool) {
+	dropEntries(func(e *poolEntry) bool { return e.free && drop(e) })
+}
+
+// dropEntries takes out of the pool the entries for which drop, asked in
+// turn, reports true; the Buffers using any of them keep their slices. The
+// pool is locked.
+func dropEntries(drop func(e *poolEntry) bool) {
 	for k, es := range pool.entries {
 		kept := es[:0]
 		for _, e := range es {
-			if e.free && drop(e) {
+			if drop(e) {
+				e.gone = !e.free
 				pool.bytes -= k.n * k.dt.Size()
 				continue
 			}

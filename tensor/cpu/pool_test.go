@@ -232,3 +232,26 @@ func poolCount(n int) int {
 	defer pool.Unlock()
 	return len(pool.entries[poolKey{backend.Float32, n}])
 }
+
+// TestPoolTenuresKeptSlices checks that slices held through a collection
+// leave a full pool, so that results get slices from it again.
+func TestPoolTenuresKeptSlices(t *testing.T) {
+	const n = poolMaxBytes / 4 / 2 // two fill the pool
+	emptyPool(t)
+	defer restoreCollecting()
+	var c CPU
+	x, y := c.AllocEmpty(0, backend.Float32, n), c.AllocEmpty(0, backend.Float32, n)
+	for range 3 {
+		runtime.KeepAlive(c.AllocEmpty(0, backend.Float32, n))
+	}
+	if !x.(*Buffer).entry.gone || !y.(*Buffer).entry.gone {
+		t.Fatalf("slices in use through collections still fill the pool")
+	}
+	pool.Lock()
+	defer pool.Unlock()
+	if len(pool.entries[poolKey{backend.Float32, n}]) == 0 {
+		t.Fatalf("results took slices outside the pool")
+	}
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(y)
+}
