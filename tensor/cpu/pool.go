@@ -334,16 +334,10 @@ func evictIdle() {
 			return
 		}
 		idle := now-pool.lastOut > idleAfter()
-		inUse := false
-		for _, es := range pool.entries {
-			for _, e := range es {
-				inUse = inUse || !e.free
-			}
-		}
 		if !idle {
 			collectedIdle = false
 		}
-		if idle && inUse && !collectedIdle {
+		if idle && !collectedIdle && anyInUse() {
 			collectedIdle = true
 			pool.Unlock()
 			runtime.GC()
@@ -360,6 +354,19 @@ func evictIdle() {
 			runtime.GC()
 		}
 	}
+}
+
+// anyInUse reports whether a Buffer uses one of the pool's slices. The
+// pool is locked.
+func anyInUse() bool {
+	for _, es := range pool.entries {
+		for _, e := range es {
+			if !e.free {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // idleCollectBytes is how much evictIdle must drop to collect at once.
