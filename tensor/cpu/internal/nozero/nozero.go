@@ -6,10 +6,19 @@
 // fixed signature because widely used packages depend on it (see its
 // comment in runtime/malloc.go). The standard library allocates the same
 // way for strings.Builder (internal/bytealg.MakeNoZero).
+//
+// Slices of a few kilobytes are carved from shared 64 KiB chunks instead.
+// Go's size classes put only one to four of them in a span (two of 4 KiB,
+// the result of a 1,000-element float32 op), so every other such result
+// took the allocator's slow path through the heap's lock and span set-up:
+// a quarter of a small op's time. A chunk lives while any slice carved
+// from it does, as the runtime's own tiny allocator packs small objects,
+// so memory kept alive is bounded by the chunk size per live slice.
 package nozero
 
 import (
 	"math/bits"
+	"sync"
 	"unsafe"
 )
 
@@ -26,7 +35,42 @@ func alloc(n, size int) unsafe.Pointer {
 	if lo == 0 {
 		return unsafe.Pointer(&zerobase)
 	}
+	if lo > carveMin && lo <= carveMax {
+		return carve(uintptr(lo))
+	}
 	return mallocgc(uintptr(lo), nil, false)
+}
+
+const (
+	chunkBytes = 64 << 10
+	// Sizes carved from chunks: above carveMin, Go's size classes hold
+	// fewer than eight objects a span; carveMax keeps at least four slices
+	// in a chunk.
+	carveMin   = 1 << 10
+	carveMax   = chunkBytes / 4
+	carveAlign = 64 // a cache line, for the vector kernels
+)
+
+// slab is the chunk being carved.
+var slab struct {
+	sync.Mutex
+	chunk unsafe.Pointer
+	used  uintptr
+}
+
+// carve returns size bytes from the current chunk, or from a new one when
+// they do not fit.
+func carve(size uintptr) unsafe.Pointer {
+	size = (size + carveAlign - 1) &^ (carveAlign - 1)
+	slab.Lock()
+	defer slab.Unlock()
+	if slab.chunk == nil || slab.used+size > chunkBytes {
+		slab.chunk = mallocgc(chunkBytes, nil, false)
+		slab.used = 0
+	}
+	p := unsafe.Add(slab.chunk, slab.used)
+	slab.used += size
+	return p
 }
 
 var zerobase [8]byte
