@@ -130,6 +130,9 @@ var gradCases = []gradCase{
 	{name: "det", shapes: [][]int{{3, 3}}, f: func(x []*Tensor) *Tensor { return x[0].Add(Eye(3).To(Float64).Mul(3)).Det() }, second: true},
 	{name: "solve", shapes: [][]int{{3, 3}, {3, 2}}, f: func(x []*Tensor) *Tensor { return Solve(x[0].Add(Eye(3).To(Float64).Mul(3)), x[1]) }, second: true},
 	{name: "solve_vector", shapes: [][]int{{3, 3}, {3}}, f: func(x []*Tensor) *Tensor { return Solve(x[0].Add(Eye(3).To(Float64).Mul(3)), x[1]) }},
+	{name: "solve_batched", shapes: [][]int{{2, 1, 3, 3}, {4, 3, 2}}, f: func(x []*Tensor) *Tensor { return Solve(x[0].Add(Eye(3).To(Float64).Mul(3)), x[1]) }, second: true},
+	{name: "solve_vectors", shapes: [][]int{{2, 3, 3}, {2, 3}}, f: func(x []*Tensor) *Tensor { return Solve(x[0].Add(Eye(3).To(Float64).Mul(3)), x[1]) }},
+	{name: "solve_broadcast_vector", shapes: [][]int{{2, 3, 3}, {3}}, f: func(x []*Tensor) *Tensor { return Solve(x[0].Add(Eye(3).To(Float64).Mul(3)), x[1]) }},
 	// In-place ops on non-leaf tensors take over the history.
 	{name: "inplace_chain", shapes: [][]int{{3}, {3}}, f: func(x []*Tensor) *Tensor {
 		y := x[0].Mul(1)

@@ -3,6 +3,7 @@ package tensor
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -258,13 +259,15 @@ func (t *Tensor) inverse() *Tensor {
 	ms := squareBatches("linalg.inv", t)
 	n := t.shape[t.Dim()-1]
 	var data []float64
-	for _, m := range ms {
+	for i, m := range ms {
 		if m == nil {
 			continue
 		}
 		var lu mat.LU
 		lu.Factorize(m)
-		checkSingular(&lu, n)
+		if singular(&lu, n) {
+			fail(RuntimeError, "linalg.inv", "linalg.inv: %sThe diagonal element %d is zero, the inversion could not be completed because the input matrix is singular.", batchElement(t, i), zeroPivot(&lu, n)+1)
+		}
 		var inv mat.Dense
 		eye := mat.NewDiagDense(n, nil)
 		for i := 0; i < n; i++ {
@@ -281,15 +284,28 @@ func (t *Tensor) inverse() *Tensor {
 	return fromBatches(t, data, t.shape)
 }
 
-// checkSingular panics with PyTorch's message when U has a zero pivot.
-func checkSingular(lu *mat.LU, n int) {
+// zeroPivot returns the first zero on the diagonal of lu's U, or -1.
+func zeroPivot(lu *mat.LU, n int) int {
 	var u mat.TriDense
 	lu.UTo(&u)
 	for i := 0; i < n; i++ {
 		if u.At(i, i) == 0 {
-			fail(RuntimeError, "linalg.inv", "linalg.inv: The diagonal element %d is zero, the inversion could not be completed because the input matrix is singular.", i+1)
+			return i
 		}
 	}
+	return -1
+}
+
+// singular reports whether the n×n matrix that lu factorises is singular.
+func singular(lu *mat.LU, n int) bool { return zeroPivot(lu, n) >= 0 }
+
+// batchElement is the prefix of PyTorch's linalg errors naming matrix i of
+// t, when t is a batch.
+func batchElement(t *Tensor, i int) string {
+	if t.Dim() <= 2 {
+		return ""
+	}
+	return fmt.Sprintf("(Batch element %d): ", i)
 }
 
 func isCondition(err error) bool {
@@ -327,74 +343,101 @@ func (t *Tensor) det() *Tensor {
 	return fromBatches(t, data, t.shape[:t.Dim()-2])
 }
 
-// Solve returns X with A·X = B for a square float matrix A (n×n) and B of
-// shape n×k, or a vector of n elements (giving a vector), like
-// torch.linalg.solve. It panics with PyTorch's RuntimeError for mismatched
-// shapes and a singular A.
+// Solve returns X with A·X = B, like torch.linalg.solve: A is a square
+// float matrix n×n or a batch of them (*, n, n), and B a batch of matrices
+// (*, n, k) or of vectors (*, n), or one vector of n elements; their batch
+// dimensions broadcast. B counts as vectors when it is 1-D or has A's shape
+// without its last dimension, and X then has B's form. It panics with
+// PyTorch's RuntimeError for mismatched shapes or dtypes and a singular A.
 func Solve(A, B *Tensor) *Tensor {
-	x := solve(A.plain(), B.plain())
+	vec := solveVectors(A, B)
+	x := solve(A.plain(), B.plain(), vec)
 	if !needsGrad(A, B) {
 		return x
 	}
-	// With A·X = B: gB = A⁻ᵀ g and gA = -gB Xᵀ.
+	// With A·X = B: gB = A⁻ᵀ g and gA = -gB Xᵀ, each summed over the batch
+	// dimensions its input was broadcast along.
 	wa, wb := wants(A), wants(B)
 	return record("LinalgSolveExBackward0", x, []*Tensor{A, B}, func(g *Tensor) []*Tensor {
-		gb := Solve(A.Transpose(0, 1), g)
+		gb := Solve(A.Transpose(-2, -1), g) // g has X's form, which Solve reads as B's
 		var ga *Tensor
 		if wa {
-			if x.Dim() == 1 {
-				ga = gb.Outer(x).Neg()
+			if vec {
+				ga = gb.Unsqueeze(-1).Matmul(x.Unsqueeze(-2)).Neg()
 			} else {
-				ga = gb.Matmul(x.Transpose(0, 1)).Neg()
+				ga = gb.Matmul(x.Transpose(-2, -1)).Neg()
 			}
+			ga = sumToShape(ga, A.shape)
 		}
-		if !wb {
+		if wb {
+			gb = sumToShape(gb, B.shape)
+		} else {
 			gb = nil
 		}
 		return []*Tensor{ga, gb}
 	}, A, x)
 }
 
-func solve(A, B *Tensor) *Tensor {
-	if A.Dim() != 2 {
-		fail(RuntimeError, "linalg.solve", "linalg.solve: gonote solves one system at a time: A must be a 2-D matrix, but got shape %s", shapeString(A.shape))
-	}
-	ms := squareBatches("linalg.solve", A)
-	n := A.shape[0]
-	vec := B.Dim() == 1
-	b := B
-	if vec {
-		b = B.Unsqueeze(1)
-	}
-	if b.Dim() != 2 || b.shape[0] != n {
-		rows, cols := b.shape[0], 1
-		if b.Dim() == 2 {
-			cols = b.shape[1]
-		}
-		fail(RuntimeError, "linalg.solve", "linalg.solve: Incompatible shapes of A and B for the equation AX = B (%dx%d and %dx%d)", n, n, rows, cols)
+// solveVectors reports whether Solve takes B as a vector or a batch of
+// vectors, by PyTorch's rule.
+func solveVectors(A, B *Tensor) bool {
+	return B.Dim() == 1 || (A.Dim() > 0 && B.Dim() == A.Dim()-1 && slices.Equal(B.shape, A.shape[:A.Dim()-1]))
+}
+
+func solve(A, B *Tensor, vec bool) *Tensor {
+	const op = "linalg.solve"
+	if !A.dtype.IsFloat() {
+		fail(RuntimeError, op, "linalg.solve: Expected a floating point or complex tensor as input. Got %s", scalarTypeName(A.dtype))
 	}
 	if A.dtype != B.dtype {
-		fail(RuntimeError, "linalg.solve", "linalg.solve: Expected A and B to have the same dtype, but found A of type %s and B of type %s instead", scalarTypeName(A.dtype), scalarTypeName(B.dtype))
+		fail(RuntimeError, op, "linalg.solve: Expected A and B to have the same dtype, but found A of type %s and B of type %s instead", scalarTypeName(A.dtype), scalarTypeName(B.dtype))
 	}
-	k := b.shape[1]
-	if n == 0 || k == 0 {
-		return ZerosLike(B)
+	b := B
+	if vec {
+		b = B.Unsqueeze(-1)
 	}
-	var lu mat.LU
-	lu.Factorize(ms[0])
-	var u mat.TriDense
-	lu.UTo(&u)
-	for i := 0; i < n; i++ {
-		if u.At(i, i) == 0 {
-			fail(RuntimeError, "linalg.solve", "torch.linalg.solve: The solver failed because the input matrix is singular.")
+	if b.Dim() < 2 {
+		fail(RuntimeError, op, "linalg.solve: The input tensor B must have at least 2 dimensions.")
+	}
+	ms := squareBatches(op, A)
+	n := A.shape[A.Dim()-1]
+	rows, k := b.shape[b.Dim()-2], b.shape[b.Dim()-1]
+	if rows != n {
+		fail(RuntimeError, op, "linalg.solve: Incompatible shapes of A and B for the equation AX = B (%dx%d and %dx%d)", n, n, rows, k)
+	}
+	aBatch := A.shape[:A.Dim()-2]
+	batch := slices.Clone(broadcastShapes(b.shape[:b.Dim()-2], aBatch))
+	lus := make([]*mat.LU, len(ms))
+	for i, m := range ms {
+		if m == nil {
+			continue
+		}
+		lus[i] = new(mat.LU)
+		lus[i].Factorize(m)
+		if singular(lus[i], n) {
+			fail(RuntimeError, op, "torch.linalg.solve: %sThe solver failed because the input matrix is singular.", batchElement(A, i))
 		}
 	}
-	bd := b.CPU().toDType(Float64).Contiguous()
-	var x mat.Dense
-	if err := lu.SolveTo(&x, false, mat.NewDense(n, k, append([]float64(nil), bd.Float64s()...))); err != nil && !isCondition(err) {
-		panic(fmt.Sprintf("tensor: unexpected gonum error: %v", err))
+	shape := append(slices.Clone(batch), n)
+	if !vec {
+		shape = append(shape, k)
 	}
-	return fromBatches(B, x.RawMatrix().Data, B.shape)
+	if numel(shape) == 0 {
+		return Zeros(shape...).toDType(A.dtype).To(A.Device())
+	}
+	// Which of A's matrices each matrix of the result solves with.
+	which := Arange(max(numel(aBatch), 1)).Reshape(aBatch...).Expand(batch...).Contiguous().Int64s()
+	bs := b.CPU().toDType(Float64).Expand(append(slices.Clone(batch), n, k)...).Contiguous().Float64s()
+	data := make([]float64, 0, numel(shape))
+	for i, a := range which {
+		var x mat.Dense
+		rhs := mat.NewDense(n, k, slices.Clone(bs[i*n*k:(i+1)*n*k]))
+		if err := lus[a].SolveTo(&x, false, rhs); err != nil && !isCondition(err) {
+			panic(fmt.Sprintf("tensor: unexpected gonum error: %v", err))
+		}
+		data = append(data, x.RawMatrix().Data...)
+	}
+	return fromBatches(A, data, shape)
 }
 
 // SVD returns the singular value decomposition t = U·diag(S)·Vh of a 2-D

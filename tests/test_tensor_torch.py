@@ -351,6 +351,7 @@ def generate(seed, per_op=12):
     add("det", [{"dtype": "float64", "shape": [3, 3], "data": [2.0, 0, 1, 1, 3, 2, 1, 1, 1]}])
     add("det", [{"dtype": "int64", "shape": [2], "data": [1, 2]}])
     add("solve", [{"dtype": "float64", "shape": [2, 2], "data": [3.0, 1, 1, 2]}, {"dtype": "float64", "shape": [2], "data": [9.0, 8]}])
+
     # Distinct values: PyTorch orders tied elements of topk unpredictably.
     distinct = {"dtype": "float32", "shape": [6], "data": rng.sample(range(-50, 50), 6)}
     add("topk", [distinct], [3, 0, True])
@@ -374,6 +375,39 @@ def generate(seed, per_op=12):
         elif d in ("int64", "int32"):
             spec["data"] = [x * 10 ** rng.choice([0, 1, 5]) for x in spec["data"]]
         add("clone", [spec])
+    # Last, so that the cases above stay those of earlier seeds: batched solve.
+    def system(batch, n, dtype):
+        """A batch of well-conditioned n×n matrices: random plus n on the diagonal."""
+        spec = rand_tensor(rng, batch + [n, n], dtype)
+        spec["data"] = [float(v) + (n if (i // n) % n == i % n else 0) for i, v in enumerate(spec["data"])]
+        return spec
+
+    for _ in range(per_op):
+        n, k = rng.randint(1, 4), rng.randint(1, 3)
+        a_batch = rng.choice([[], [2], [3], [2, 1], [1, 3]])
+        d = rng.choice(["float32", "float64"])
+        form = rng.choice(["matrix", "vectors", "vector", "broadcast"])
+        if form == "matrix":
+            b_shape = a_batch + [n, k]
+        elif form == "vectors":
+            b_shape = a_batch + [n]
+        elif form == "vector":
+            b_shape = [n]
+        else:
+            b_shape = rng.choice([[n, k], [4, 1, n, k], [1, n, k], [2, 3, n, k]])
+        add("solve", [system(a_batch, n, d), maybe_view(rng, rand_tensor(rng, b_shape, d))])
+    singular = system([3], 2, "float64")
+    singular["data"][4:8] = [1.0, 2.0, 2.0, 4.0]
+    add("solve", [singular, rand_tensor(rng, [3, 2], "float64")])
+    add("inverse", [singular])
+    add("solve", [system([2], 3, "float32"), rand_tensor(rng, [3, 3, 2], "float32")])
+    add("solve", [system([2], 3, "float32"), rand_tensor(rng, [2, 4, 2], "float32")])
+    add("solve", [system([3], 3, "float32"), rand_tensor(rng, [2, 3], "float32")])
+    add("solve", [system([], 3, "float64"), rand_tensor(rng, [3], "float32")])
+    add("solve", [rand_tensor(rng, [3, 3], "int64"), rand_tensor(rng, [3], "int64")])
+    add("solve", [system([], 3, "float32"), rand_tensor(rng, [], "float32")])
+    add("solve", [rand_tensor(rng, [2, 4, 3], "float32"), rand_tensor(rng, [2, 4], "float32")])
+    add("solve", [system([2], 3, "float32"), rand_tensor(rng, [0, 2, 3, 1], "float32")])
     for c in cases:
         c["want"] = run_case(c)
     return cases
