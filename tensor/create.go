@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -357,4 +358,46 @@ func RandInt(low, high int, shape ...int) *Tensor {
 		fail(RuntimeError, "randint", "random_ expects 'from' to be less than 'to', but got from=%d >= to=%d", low, high)
 	}
 	return random("randint", Int64, shape, backend.Integers, float64(low), float64(high))
+}
+
+// RandIntLike returns a tensor with x's shape, dtype and device, filled
+// with integers drawn uniformly from [low, high), like
+// torch.randint_like(x, low, high). It panics with PyTorch's RuntimeError
+// unless low < high and both low and high-1 fit x's dtype, and warns, as
+// PyTorch does, where a float dtype cannot hold every integer between.
+func RandIntLike(x *Tensor, low, high int) *Tensor {
+	const op = "randint_like"
+	if low >= high {
+		fail(RuntimeError, op, "random_ expects 'from' to be less than 'to', but got from=%d >= to=%d", low, high)
+	}
+	bounds := func(v int, name string) {
+		switch x.dtype {
+		case Float32, Float64:
+			digits, ctype := 24, "float"
+			if x.dtype == Float64 {
+				digits, ctype = 53, "double"
+			}
+			if v < -(1<<digits) || v > 1<<digits {
+				warn(fmt.Sprintf("UserWarning: %s is out of bounds [-(2^%d), 2^%d]. Due to precision limitations %s can support discrete uniform distribution only within this range. This warning will become an error in version 1.7 release, please fix the code in advance", name, digits, digits, ctype))
+			}
+			return
+		case Int64:
+			return
+		}
+		lo, hi, ctype := math.MinInt32, math.MaxInt32, "int"
+		switch x.dtype {
+		case Uint8:
+			lo, hi, ctype = 0, math.MaxUint8, "unsigned char"
+		case Bool:
+			lo, hi, ctype = 0, 1, "bool"
+		}
+		if v < lo || v > hi {
+			fail(RuntimeError, op, "%s is out of bounds for %s", name, ctype)
+		}
+	}
+	bounds(low, "from")
+	bounds(high-1, "to - 1")
+	t := ZerosLike(x)
+	t.be().Random(t.view(), backend.Integers, float64(low), float64(high), nextSeed())
+	return t
 }

@@ -221,6 +221,56 @@ func TestRandom(t *testing.T) {
 	}
 }
 
+// TestRandIntLike checks torch.randint_like's dtypes, ranges, bounds
+// errors and precision warning.
+func TestRandIntLike(t *testing.T) {
+	for _, c := range []struct {
+		like      *Tensor
+		low, high int
+	}{
+		{Zeros(500, 2), -3, 4},
+		{Zeros(1000).To(Uint8), 250, 256},
+		{Zeros(1000).To(Bool), 0, 2},
+		{Zeros(1000).To(Int32), math.MinInt32, math.MinInt32 + 3},
+		{Zeros(1000).To(Float64), 7, 9},
+	} {
+		r := RandIntLike(c.like, c.low, c.high)
+		if r.DType() != c.like.DType() || !slices.Equal(r.Shape(), c.like.Shape()) {
+			t.Errorf("RandIntLike(%v %v) is %v %v", c.like.DType(), c.like.Shape(), r.DType(), r.Shape())
+			continue
+		}
+		lo, hi := r.To(Float64).Min().Item(), r.To(Float64).Max().Item()
+		if lo != float64(c.low) || hi != float64(c.high-1) {
+			t.Errorf("RandIntLike(%v, %d, %d) spans %v..%v", c.like.DType(), c.low, c.high, lo, hi)
+		}
+	}
+	for _, c := range []struct {
+		like      *Tensor
+		low, high int
+		msg       string
+	}{
+		{Zeros(2).To(Uint8), 5, 5, "random_ expects 'from' to be less than 'to', but got from=5 >= to=5"},
+		{Zeros(2).To(Uint8), 0, 300, "to - 1 is out of bounds for unsigned char"},
+		{Zeros(2).To(Uint8), -1, 3, "from is out of bounds for unsigned char"},
+		{Zeros(2).To(Bool), 0, 3, "to - 1 is out of bounds for bool"},
+		{Zeros(2).To(Int32), math.MinInt32 - 1, 0, "from is out of bounds for int"},
+	} {
+		e := panicsWith(t, func() { RandIntLike(c.like, c.low, c.high) })
+		if e == nil || e.Kind != RuntimeError || e.Msg != c.msg {
+			t.Errorf("RandIntLike(%v, %d, %d): %v, want %q", c.like.DType(), c.low, c.high, e, c.msg)
+		}
+	}
+	var warnings []string
+	SetWarningHandler(func(msg string) { warnings = append(warnings, msg) })
+	defer SetWarningHandler(nil)
+	RandIntLike(Zeros(2), 0, 1<<24+1)
+	RandIntLike(Zeros(2), 0, 1<<24+2)
+	want := "UserWarning: to - 1 is out of bounds [-(2^24), 2^24]. Due to precision limitations float can support discrete uniform distribution only within this range. This warning will become an error in version 1.7 release, please fix the code in advance"
+	if len(warnings) != 1 || warnings[0] != want {
+		t.Errorf("warnings %q, want one: %q", warnings, want)
+	}
+}
+
 func TestNegativeStepIndex(t *testing.T) {
 	x := Arange(10)
 	cases := []struct {

@@ -56,6 +56,7 @@ func init() {
 		"PromoteTypes":           reflect.ValueOf(tensor.PromoteTypes),
 		"Rand":                   reflect.ValueOf(tensor.Rand),
 		"RandInt":                reflect.ValueOf(tensor.RandInt),
+		"RandIntLike":            reflect.ValueOf(tensor.RandIntLike),
 		"RandLike":               reflect.ValueOf(tensor.RandLike),
 		"Randn":                  reflect.ValueOf(tensor.Randn),
 		"RandnLike":              reflect.ValueOf(tensor.RandnLike),
