@@ -370,34 +370,38 @@ func RandIntLike(x *Tensor, low, high int) *Tensor {
 	if low >= high {
 		fail(RuntimeError, op, "random_ expects 'from' to be less than 'to', but got from=%d >= to=%d", low, high)
 	}
-	bounds := func(v int, name string) {
-		switch x.dtype {
-		case Float32, Float64:
-			digits, ctype := 24, "float"
-			if x.dtype == Float64 {
-				digits, ctype = 53, "double"
-			}
-			if v < -(1<<digits) || v > 1<<digits {
-				warn(fmt.Sprintf("UserWarning: %s is out of bounds [-(2^%d), 2^%d]. Due to precision limitations %s can support discrete uniform distribution only within this range. This warning will become an error in version 1.7 release, please fix the code in advance", name, digits, digits, ctype))
-			}
-			return
-		case Int64:
-			return
-		}
-		lo, hi, ctype := math.MinInt32, math.MaxInt32, "int"
-		switch x.dtype {
-		case Uint8:
-			lo, hi, ctype = 0, math.MaxUint8, "unsigned char"
-		case Bool:
-			lo, hi, ctype = 0, 1, "bool"
-		}
-		if v < lo || v > hi {
-			fail(RuntimeError, op, "%s is out of bounds for %s", name, ctype)
-		}
-	}
-	bounds(low, "from")
-	bounds(high-1, "to - 1")
+	checkRandomBound(op, x.dtype, low, "from")
+	checkRandomBound(op, x.dtype, high-1, "to - 1")
 	t := ZerosLike(x)
 	t.be().Random(t.view(), backend.Integers, float64(low), float64(high), nextSeed())
 	return t
+}
+
+// checkRandomBound checks a bound of integers drawn into dtype dt as
+// PyTorch's random_ does: it panics when an integer dtype cannot hold v,
+// and warns when a float dtype cannot hold every integer up to v.
+func checkRandomBound(op string, dt DType, v int, name string) {
+	switch dt {
+	case Float32, Float64:
+		digits, ctype := 24, "float"
+		if dt == Float64 {
+			digits, ctype = 53, "double"
+		}
+		if v < -(1<<digits) || v > 1<<digits {
+			warn(fmt.Sprintf("UserWarning: %s is out of bounds [-(2^%d), 2^%d]. Due to precision limitations %s can support discrete uniform distribution only within this range. This warning will become an error in version 1.7 release, please fix the code in advance", name, digits, digits, ctype))
+		}
+		return
+	case Int64:
+		return
+	}
+	lo, hi, ctype := math.MinInt32, math.MaxInt32, "int"
+	switch dt {
+	case Uint8:
+		lo, hi, ctype = 0, math.MaxUint8, "unsigned char"
+	case Bool:
+		lo, hi, ctype = 0, 1, "bool"
+	}
+	if v < lo || v > hi {
+		fail(RuntimeError, op, "%s is out of bounds for %s", name, ctype)
+	}
 }

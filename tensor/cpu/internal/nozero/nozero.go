@@ -7,7 +7,7 @@
 // comment in runtime/malloc.go). The standard library allocates the same
 // way for strings.Builder (internal/bytealg.MakeNoZero).
 //
-// Slices of a few kilobytes are carved from shared 64 KiB chunks instead.
+// Slices of 1 to 16 KiB are carved from shared 64 KiB chunks instead.
 // Go's size classes put only one to four of them in a span (two of 4 KiB,
 // the result of a 1,000-element float32 op), so every other such result
 // took the allocator's slow path through the heap's lock and span set-up:
