@@ -265,8 +265,8 @@ func (t *Tensor) inverse() *Tensor {
 		}
 		var lu mat.LU
 		lu.Factorize(m)
-		if singular(&lu, n) {
-			fail(RuntimeError, "linalg.inv", "linalg.inv: %sThe diagonal element %d is zero, the inversion could not be completed because the input matrix is singular.", batchElement(t, i), zeroPivot(&lu, n)+1)
+		if p := zeroPivot(&lu, n); p >= 0 {
+			fail(RuntimeError, "linalg.inv", "linalg.inv: %sThe diagonal element %d is zero, the inversion could not be completed because the input matrix is singular.", batchElement(t, i), p+1)
 		}
 		var inv mat.Dense
 		eye := mat.NewDiagDense(n, nil)
@@ -431,7 +431,7 @@ func solve(A, B *Tensor, vec bool) *Tensor {
 	data := make([]float64, 0, numel(shape))
 	for i, a := range which {
 		var x mat.Dense
-		rhs := mat.NewDense(n, k, slices.Clone(bs[i*n*k:(i+1)*n*k]))
+		rhs := mat.NewDense(n, k, bs[i*n*k:(i+1)*n*k]) // SolveTo reads it only
 		if err := lus[a].SolveTo(&x, false, rhs); err != nil && !isCondition(err) {
 			panic(fmt.Sprintf("tensor: unexpected gonum error: %v", err))
 		}
