@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -302,5 +303,28 @@ func TestShutdown(t *testing.T) {
 	}
 	if r := execute(e, "1", nil); r.Err == nil {
 		t.Error("Execute after Shutdown succeeded")
+	}
+}
+
+// TestWrappedStatementTraceback: a panic in a loop or an if at the top level,
+// which runs in a function literal (needsFunc), shows the cell line once, as
+// for any statement: the literal's call is no frame of the user's.
+func TestWrappedStatementTraceback(t *testing.T) {
+	e := newEngine(t)
+	for _, c := range []struct {
+		code string
+		want []string
+	}{
+		{"xs := []int{1}\nfor i := 0; i < 3; i++ {\n\t_ = xs[i]\n}", []string{"panic: runtime error: index out of range", "cell line 2: for i := 0; i < 3; i++ {"}},
+		{"func fail() { panic(\"no\") }\nfor i := 0; i < 3; i++ {\n\tfail()\n}", []string{"panic: no", "cell line 2: for i := 0; i < 3; i++ {", "in fail, cell [1] line 1: func fail() { panic(\"no\") }"}},
+	} {
+		r := execute(e, c.code, nil)
+		if r.Err == nil {
+			t.Errorf("%q: no error", c.code)
+			continue
+		}
+		if !slices.Equal(r.Err.Traceback, c.want) {
+			t.Errorf("%q: traceback\n%q\nwant\n%q", c.code, r.Err.Traceback, c.want)
+		}
 	}
 }

@@ -118,6 +118,7 @@ func (e *Engine) rewrite(c *cell, count int) (map[string]override, error) {
 				if wrap {
 					rw.insertStmts(st.Pos(), "func() { ")
 					wrapped = append(wrapped, st)
+					rw.c.markWrapped(rw.off(st.Pos()))
 				}
 				rw.genericDefine(st)
 				ast.Inspect(st, rw.visit)
@@ -1605,11 +1606,16 @@ func (e *Engine) typeText(t reflect.Type) (string, bool) {
 }
 
 // needsFunc says whether a compound statement at the top level of a cell must
-// run inside func() { ... }(): yaegi v0.16.1 loses the variables of a
-// two-value definition in a block at the top level (n, err := f() in a loop
-// body: "undefined: n"), and not inside a function. The statement's own
-// variables are local to it anyway; one that defers, returns or jumps out
-// with goto is left alone, since a function would change what those do.
+// run inside func() { ... }(). yaegi v0.16.1 keeps the values of a top-level
+// statement, its block's variables and the results of every call in it, in
+// the session's frame for as long as the session lives: a loop over batches
+// at the top level kept its last batch, graph and loader's epoch alive (31
+// MB after 07-training), where a function's frame goes with the call. It also
+// loses the variables of a two-value definition in a block at the top level
+// (n, err := f() in a loop body: "undefined: n"), and not inside a function.
+// The statement's own variables are local to it anyway; one that defers,
+// returns or jumps out with goto is left alone, since a function would
+// change what those do.
 func needsFunc(st ast.Stmt) bool {
 	switch st.(type) {
 	case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
@@ -1617,13 +1623,11 @@ func needsFunc(st ast.Stmt) bool {
 	default:
 		return false
 	}
-	multi, unsafe := false, false
+	unsafe := false
 	ast.Inspect(st, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
-		case *ast.AssignStmt:
-			multi = multi || n.Tok == token.DEFINE && len(n.Lhs) > 1 && len(n.Rhs) == 1
 		case *ast.DeferStmt, *ast.ReturnStmt:
 			unsafe = true
 		case *ast.BranchStmt:
@@ -1631,7 +1635,7 @@ func needsFunc(st ast.Stmt) bool {
 		}
 		return !unsafe
 	})
-	return multi && !unsafe
+	return !unsafe
 }
 
 // spreadPackageVar converts a package's slice variable spread into a call,

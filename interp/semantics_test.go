@@ -3,6 +3,7 @@ package interp
 import (
 	"context"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -404,4 +405,34 @@ func TestFuncsWithPackageTypes(t *testing.T) {
 		{code: "func words(s string) []string { var b str.Builder; b.WriteString(s); return str.Fields(b.String()) }\nlen(words(\"a b\"))", result: "2"},
 		{code: "type holder struct{ B *bytes.Buffer }\nfunc (h holder) Get() *bytes.Buffer { return h.B }\nholder{bytes.NewBufferString(\"xy\")}.Get().Len()", result: "2"},
 	})
+}
+
+// TestTopLevelBlocksReleaseValues: a loop or an if at the top level of a cell
+// keeps none of its values once it has run, as in compiled Go: its block's
+// variables and the results of its calls go with it (yaegi kept them in the
+// session's frame for good).
+func TestTopLevelBlocksReleaseValues(t *testing.T) {
+	e := newEngine(t)
+	for _, code := range []string{
+		"for i := 0; i < 2; i++ {\n\tb := make([]byte, 64<<20)\n\tb[0] = 1\n}",
+		"for i := 0; i < 2; i++ {\n\t_ = len(make([]byte, 64<<20))\n}",
+		"if n := 64 << 20; n > 0 {\n\tb := make([]byte, n)\n\tb[0] = 1\n}",
+		"switch {\ndefault:\n\t_ = cap(make([]byte, 64<<20))\n}",
+	} {
+		before := liveHeap()
+		if r := execute(e, code, nil); r.Err != nil {
+			t.Fatalf("%q: %v", code, r.Err)
+		}
+		if grew := liveHeap() - before; grew > 32<<20 {
+			t.Errorf("%q: the live heap grew by %d MiB", code, grew>>20)
+		}
+	}
+}
+
+// liveHeap returns the bytes the heap holds after a collection.
+func liveHeap() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
 }
