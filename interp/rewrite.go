@@ -43,8 +43,8 @@ import (
 //     array, converts the value to its type written out (compiledComposites).
 //   - f(pkg.Names...) converts the package's variable to its type written out
 //     (spreadPackageVar).
-//   - A compound statement at the top level that defines two values from one
-//     (n, err := strconv.Atoi(s), v, ok := m[k]) runs in a function literal
+//   - A loop, if, switch, select or block at the top level runs in a
+//     function literal, unless it defers, returns or jumps out with goto
 //     (needsFunc).
 
 // edit replaces src[off:end] of a cell by text. A blank edit stands for a
