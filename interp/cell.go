@@ -66,9 +66,9 @@ type cell struct {
 	fset     *token.FileSet // positions of the segments' files
 	edits    []edit         // see rewrite.go; sorted by offset
 	mainLine int            // the line of a func main the cell declares, or 0 (see mainVar)
-	// wrapped holds the cell line and column of the statements the rewriter
-	// runs in func() { ... }() (needsFunc): a panic's frame there is the
-	// wrapper's call, not a line of the user's.
+	// wrapped holds the positions, as yaegi reports them (line, column),
+	// of the statements the rewriter runs in func() { ... }() (needsFunc):
+	// a panic's frame there is the wrapper's call, not a line of the user's.
 	wrapped map[[2]int]bool
 }
 
@@ -306,14 +306,4 @@ func withoutPackageClause(src string) (string, error) {
 	start, end := file.Offset(pos), file.Offset(pos)+len("package")
 	end = strings.Index(src[end:], name) + end + len(name)
 	return src[:start] + strings.Repeat(" ", end-start) + src[end:], nil
-}
-
-// markWrapped records that the statement at cell offset off runs in a
-// function literal (see cell.wrapped).
-func (c *cell) markWrapped(off int) {
-	if c.wrapped == nil {
-		c.wrapped = map[[2]int]bool{}
-	}
-	before := c.src[:off]
-	c.wrapped[[2]int{strings.Count(before, "\n") + 1, off - strings.LastIndexByte(before, '\n')}] = true
 }

@@ -1588,7 +1588,7 @@ func (e *Engine) panicError(c *cell, p yaegi.Panic) *kernel.ExecError {
 	}
 	xe := &kernel.ExecError{Name: name, Value: value, Traceback: []string{name + ": " + value}}
 	frames := e.panics.take()
-	if n := len(frames); n > 1 && frames[n-1].file == "" && c.wrapped[[2]int{frames[n-1].line - lineOffset, frames[n-1].col}] {
+	if n := len(frames); n > 1 && frames[n-1].file == "" && c.wrapped[[2]int{frames[n-1].line, frames[n-1].col}] {
 		frames = frames[:n-1] // the call of a wrapped statement's function literal
 	}
 	for i := len(frames) - 1; i >= 0; i-- { // outermost call first

@@ -118,7 +118,11 @@ func (e *Engine) rewrite(c *cell, count int) (map[string]override, error) {
 				if wrap {
 					rw.insertStmts(st.Pos(), "func() { ")
 					wrapped = append(wrapped, st)
-					rw.c.markWrapped(rw.off(st.Pos()))
+					if rw.c.wrapped == nil {
+						rw.c.wrapped = map[[2]int]bool{}
+					}
+					p := rw.c.fset.Position(st.Pos())
+					rw.c.wrapped[[2]int{p.Line, p.Column}] = true
 				}
 				rw.genericDefine(st)
 				ast.Inspect(st, rw.visit)
