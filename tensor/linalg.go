@@ -423,7 +423,7 @@ func solve(A, B *Tensor, vec bool) *Tensor {
 		shape = append(shape, k)
 	}
 	if numel(shape) == 0 {
-		return Zeros(shape...).toDType(A.dtype).To(A.Device())
+		return empty(op, A.Device(), A.dtype, shape)
 	}
 	// Which of A's matrices each matrix of the result solves with.
 	which := Arange(max(numel(aBatch), 1)).Reshape(aBatch...).Expand(batch...).Contiguous().Int64s()
